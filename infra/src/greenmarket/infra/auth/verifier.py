@@ -47,6 +47,7 @@ class JwksVerifier:
         self._leeway = leeway_seconds
         self._keys: dict[str, PyJWK] = {}
         self._fetched_at = 0.0
+        self._forced_at = float("-inf")
         self._lock = asyncio.Lock()
 
     @classmethod
@@ -61,10 +62,14 @@ class JwksVerifier:
 
     async def _refresh(self, *, force: bool) -> None:
         async with self._lock:
-            age = time.monotonic() - self._fetched_at
+            now = time.monotonic()
             # An unknown kid forces a refresh (key rotation), but never more than once per interval,
             # so garbage tokens cannot make us hammer the user service.
-            if (force and age < self._min_refresh_interval) or (not force and age < self._cache_seconds and self._keys):
+            if force:
+                if now - self._forced_at < self._min_refresh_interval:
+                    return
+                self._forced_at = now
+            elif self._keys and now - self._fetched_at < self._cache_seconds:
                 return
             document = await self._fetch_jwks()
             keys = {}

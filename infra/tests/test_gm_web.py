@@ -1,0 +1,75 @@
+"""The app factory: problem details for every error, probes and metrics."""
+
+from fastapi import APIRouter
+from httpx import ASGITransport, AsyncClient
+from pydantic import BaseModel, Field
+
+from greenmarket.infra.web.app import create_service_app
+from greenmarket.infra.web.problems import Problem
+
+router = APIRouter()
+
+
+class Body(BaseModel):
+    title: str = Field(min_length=1, max_length=5)
+
+
+@router.post("/things")
+async def create(body: Body):
+    return {"ok": True}
+
+
+@router.get("/things/{thing_id}")
+async def read(thing_id: int):
+    raise Problem(404, f"Thing {thing_id} does not exist.")
+
+
+@router.get("/boom")
+async def boom():
+    raise RuntimeError("secret internals")
+
+
+async def failing_check():
+    raise ConnectionError("database away")
+
+
+def client(checks=None):
+    app = create_service_app("test", routers=[router], readiness_checks=checks)
+    return AsyncClient(transport=ASGITransport(app, raise_app_exceptions=False), base_url="http://t")
+
+
+async def test_validation_errors_are_422_problems_with_fields():
+    async with client() as http:
+        response = await http.post("/things", json={"title": "far too long"})
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        body = response.json()
+        assert body["status"] == 422 and body["title"] and body["detail"]
+        assert body["errors"][0]["field"] == "title"
+        malformed = await http.post("/things", content=b"{not json", headers={"content-type": "application/json"})
+        assert malformed.status_code == 422
+
+
+async def test_missing_rows_unknown_routes_and_bugs_are_problems():
+    async with client() as http:
+        missing = await http.get("/things/3")
+        assert (missing.status_code, missing.json()["detail"]) == (404, "Thing 3 does not exist.")
+        assert (await http.get("/things/abc")).status_code == 422
+        unknown = await http.get("/nowhere")
+        assert unknown.status_code == 404 and unknown.headers["content-type"] == "application/problem+json"
+        bug = await http.get("/boom")
+        assert bug.status_code == 500
+        assert "secret internals" not in bug.text
+
+
+async def test_probes_and_metrics():
+    async with client() as http:
+        assert (await http.get("/healthz")).json() == {"status": "ok"}
+        assert (await http.get("/readyz")).status_code == 200
+        await http.get("/things/1")
+        metrics = (await http.get("/metrics")).text
+        assert 'greenmarket_http_requests_total{method="GET",route="/things/{thing_id}",service="test",status="404"}' in metrics
+    async with client(lambda: [("database", failing_check)]) as http:
+        not_ready = await http.get("/readyz")
+        assert not_ready.status_code == 503
+        assert "database away" in not_ready.json()["checks"]["database"]
