@@ -1,0 +1,1 @@
+"""Greenmarket benchmarks: `uv run python -m bench NAME` runs bench/NAME.py's main()."""

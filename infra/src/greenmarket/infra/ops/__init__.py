@@ -1,0 +1,1 @@
+"""Operations: the consumer-lag monitor (Burrow's evaluation), its API, metrics and CLI."""
