@@ -123,3 +123,21 @@ async def test_dependencies_read_cookie_or_bearer_and_answer_problems():
 
 def test_private_key_is_stable_within_a_run():
     assert private_key() is private_key()
+
+
+async def test_a_key_source_failure_uses_cached_keys_and_is_503_without_them():
+    from greenmarket.infra.auth import KeysUnavailable
+
+    failing = {"now": False}
+
+    async def fetch():
+        if failing["now"]:
+            raise ConnectionError("database away")
+        return jwks()
+
+    verifier = JwksVerifier(fetch, cache_seconds=0)
+    await verifier.verify(make_token(1))
+    failing["now"] = True
+    assert (await verifier.verify(make_token(2))).user_id == 2  # cached keys still verify
+    with pytest.raises(KeysUnavailable):
+        await JwksVerifier(fetch).verify(make_token(3))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from greenmarket.infra.auth.verifier import ACCESS_TOKEN_COOKIE, InvalidToken, JwksVerifier, Principal
+from greenmarket.infra.auth.verifier import ACCESS_TOKEN_COOKIE, InvalidToken, JwksVerifier, KeysUnavailable, Principal
 from greenmarket.infra.web.problems import Problem
 
 
@@ -30,6 +30,8 @@ async def optional_user(request: Request) -> Principal | None:
         return await verifier.verify(token)
     except InvalidToken as exc:
         raise _unauthorized(f"Invalid or expired token: {exc}") from None
+    except KeysUnavailable:
+        raise Problem(503, "Signing keys are not available; try again shortly.", headers={"Retry-After": "2"}) from None
 
 
 async def current_user(request: Request) -> Principal:

@@ -19,6 +19,10 @@ class InvalidToken(Exception):
     """The token is missing, malformed, expired, or signed by a key we do not trust."""
 
 
+class KeysUnavailable(Exception):
+    """No signing keys could be loaded yet: the caller cannot be judged (503, not 401)."""
+
+
 @dataclass(frozen=True)
 class Principal:
     user_id: int
@@ -80,15 +84,17 @@ class JwksVerifier:
             self._fetched_at = time.monotonic()
 
     async def _key_for(self, kid: str) -> PyJWK:
+        # The key source may be HTTP (other services) or the user service's own database: whatever
+        # fails, keep verifying with the keys already cached.
         try:
             await self._refresh(force=False)
-        except httpx.HTTPError as exc:
+        except Exception as exc:
             if not self._keys:
-                raise InvalidToken("signing keys are not available") from exc
+                raise KeysUnavailable(f"signing keys are not available: {exc!r}") from exc
         if kid not in self._keys:
             try:
                 await self._refresh(force=True)
-            except httpx.HTTPError:
+            except Exception:  # noqa: BLE001 - an unknown kid stays unknown
                 pass
         try:
             return self._keys[kid]

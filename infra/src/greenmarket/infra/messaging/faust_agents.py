@@ -27,7 +27,10 @@ def make_faust_app(
     probe_port: int | None = None,
     probe_host: str = "127.0.0.1",
     readiness_checks: Callable[[], list[ReadinessCheck]] = list,
+    datadir: str | None = None,
+    session_timeout: float = 10.0,
 ) -> faust.App:
+    extra = {"datadir": datadir} if datadir else {}
     app = faust.App(
         app_id,
         broker=",".join(f"kafka://{address.strip()}" for address in bootstrap_servers.split(",")),
@@ -46,6 +49,10 @@ def make_faust_app(
         web_port=probe_port or 6066,
         web_bind=probe_host,
         web_in_thread=False,
+        # Faust's 60 s default keeps a killed worker's partitions unowned for a minute.
+        broker_session_timeout=session_timeout,
+        broker_heartbeat_interval=min(3.0, session_timeout / 3),
+        **extra,
     )
     if probe_port is not None:
         _install_probes(app, readiness_checks)
