@@ -7,6 +7,7 @@
 
 import asyncio
 import sys
+import tempfile
 
 from support.messaging_db import EFFECTS, record_effect
 
@@ -43,7 +44,7 @@ def main() -> None:
     else:
         from greenmarket.infra.messaging.faust_agents import idempotent_agent, make_faust_app, run_worker
 
-        app = make_faust_app(group, bootstrap_servers=bootstrap)
+        app = make_faust_app(group, bootstrap_servers=bootstrap, datadir=tempfile.mkdtemp(prefix="faust-"))
         idempotent_agent(
             app,
             [topic],
