@@ -1,6 +1,6 @@
 """Sign-up, the email check and public profiles (CONTRACT §User)."""
 
-from conftest import PASSWORD, join, join_and_login, join_body
+from user_test_helpers import PASSWORD, join, join_and_login, join_body
 
 PUBLIC_KEYS = {"id", "nickname", "address1", "address2", "profileImageUrl", "createdAt", "tradeCount", "reviewCount"}
 

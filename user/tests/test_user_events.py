@@ -2,14 +2,14 @@
 
 import json
 
-from conftest import PASSWORD, image_bytes, join_and_login
 from sqlalchemy import select
-from support.kafka_reading import read_records, relay_for, running
+from user_test_helpers import PASSWORD, image_bytes, join_and_login
 
 from greenmarket.infra.messaging.codec import decode_value, header
 from greenmarket.infra.messaging.tables import OUTBOX
 from greenmarket.infra.messaging.topics import ensure_topics
 from greenmarket.schemas import parse
+from support.kafka_reading import read_records, relay_for, running
 
 PROFILE_PAYLOAD = {"userId", "nickname", "address1", "address2", "profileImageUrl"}
 

@@ -4,8 +4,8 @@ import asyncio
 from pathlib import Path
 
 import jwt
-from conftest import PASSWORD, join_and_login
 from typer.testing import CliRunner
+from user_test_helpers import PASSWORD, join_and_login
 
 from greenmarket.infra.cli import app as greenmarket_cli
 from greenmarket.infra.stack.services import ServiceContext

@@ -6,9 +6,8 @@ import uuid
 from contextlib import AsyncExitStack
 
 import pytest
-from conftest import PASSWORD, image_bytes, join_and_login
 from sqlalchemy import func, select
-from support.kafka_reading import eventually, read_envelopes, relay_for, running
+from user_test_helpers import PASSWORD, image_bytes, join_and_login
 
 from greenmarket.infra.messaging.clients import start_producer
 from greenmarket.infra.messaging.codec import encode_value, record_headers
@@ -20,6 +19,7 @@ from greenmarket.schemas.events.product import ReviewPosted
 from greenmarket.user.consumers import REVIEW_COUNTER
 from greenmarket.user.models import users
 from greenmarket.user.worker import components
+from support.kafka_reading import eventually, read_envelopes, relay_for, running
 
 LOGIN = "/api/user/login"
 

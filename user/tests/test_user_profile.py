@@ -3,9 +3,9 @@
 import io
 import uuid
 
-from conftest import image_bytes, join, join_and_login
 from PIL import Image
 from sqlalchemy import select
+from user_test_helpers import image_bytes, join, join_and_login
 
 from greenmarket.infra.images import MAX_UPLOAD_BYTES
 from greenmarket.infra.messaging.tables import OUTBOX

@@ -6,8 +6,8 @@ import uuid
 
 import httpx
 import jwt
-from conftest import PASSWORD, join, join_and_login
 from cryptography.hazmat.primitives.asymmetric import rsa
+from user_test_helpers import PASSWORD, join, join_and_login
 
 from greenmarket.user.app import create_app
 

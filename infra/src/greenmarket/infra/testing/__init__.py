@@ -1,0 +1,1 @@
+"""Test support: the pytest plugin in `fixtures` gives tests the real local stack."""
