@@ -1,0 +1,1 @@
+"""HTTP routes of the sagas service (CONTRACT §Trades and sagas)."""

@@ -1,0 +1,1 @@
+"""The account-deletion saga, started by `AccountDeletionRequested` on `user.events`."""

@@ -1,0 +1,1 @@
+"""The orchestration runtime: saga definitions, their persisted state, and the engine that moves them."""

@@ -1,0 +1,1 @@
+"""The trade saga: reserve, complete, cancel or expire a trade between a seller and a buyer."""
