@@ -67,3 +67,23 @@ async def start_consumer(
 async def start_admin(bootstrap_servers: str, *, timeout: float = CONNECT_TIMEOUT_SECONDS) -> AIOKafkaAdminClient:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=int(timeout * 1000))
     return await _start(admin, bootstrap_servers, timeout)
+
+
+async def delete_consumer_groups(admin: AIOKafkaAdminClient, names: list[str]) -> dict[str, int]:
+    """Delete empty consumer groups; returns group → Kafka error code (0 = deleted).
+
+    aiokafka's admin client has no public call for DeleteGroups, so the request goes to each
+    group's coordinator through the client's request path.
+    """
+    from collections import defaultdict
+
+    from aiokafka.protocol.admin import DeleteGroupsRequest
+
+    by_coordinator: dict[int, list[str]] = defaultdict(list)
+    for name in names:
+        by_coordinator[await admin.find_coordinator(name)].append(name)
+    results: dict[str, int] = {}
+    for node, groups in by_coordinator.items():
+        response = await admin._send_request_to_node(node, DeleteGroupsRequest(groups))  # noqa: SLF001
+        results.update({group: error for group, error in response.results})
+    return results

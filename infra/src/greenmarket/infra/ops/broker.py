@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from aiokafka import AIOKafkaConsumer, TopicPartition
 from aiokafka.coordinator.protocol import ConsumerProtocolMemberAssignment
+from aiokafka.errors import KafkaError
 
 from greenmarket.infra.messaging.clients import start_admin, start_consumer
 
@@ -52,7 +53,10 @@ class BrokerReader:
         return self._admin is not None
 
     async def start(self) -> None:
-        consumer = await start_consumer(self.bootstrap_servers, group_id=None, max_partition_fetch_bytes=65536)
+        # A short request timeout: a topic deleted mid-cycle must cost seconds, not the 40 s default.
+        consumer = await start_consumer(
+            self.bootstrap_servers, group_id=None, max_partition_fetch_bytes=65536, request_timeout_ms=5000
+        )
         try:
             self._admin = await start_admin(self.bootstrap_servers)
         except BaseException:
@@ -84,10 +88,23 @@ class BrokerReader:
         ends: dict[TP, int] = {}
         starts: dict[TP, int] = {}
         if partitions:
-            tps = [TopicPartition(*tp) for tp in partitions]
-            ends = {(tp.topic, tp.partition): off for tp, off in (await self._consumer.end_offsets(tps)).items()}
-            starts = {(tp.topic, tp.partition): off for tp, off in (await self._consumer.beginning_offsets(tps)).items()}
+            try:
+                ends, starts = await self._log_bounds(partitions)
+            except KafkaError:
+                # A topic vanished between listing and asking: ask again for what still exists.
+                existing = set(await self._admin.list_topics())
+                for group in groups:
+                    group.committed = {tp: off for tp, off in group.committed.items() if tp[0] in existing}
+                ends, starts = await self._log_bounds([tp for tp in partitions if tp[0] in existing])
         return BrokerReading(list(groups), ends, starts)
+
+    async def _log_bounds(self, partitions: list[TP]) -> tuple[dict[TP, int], dict[TP, int]]:
+        if not partitions:
+            return {}, {}
+        tps = [TopicPartition(*tp) for tp in partitions]
+        ends = {(tp.topic, tp.partition): off for tp, off in (await self._consumer.end_offsets(tps)).items()}
+        starts = {(tp.topic, tp.partition): off for tp, off in (await self._consumer.beginning_offsets(tps)).items()}
+        return ends, starts
 
     async def _read_group(self, name: str) -> GroupReading:
         reading = GroupReading(name)

@@ -179,13 +179,14 @@ def up_command(
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Start only this service (repeatable), e.g. --only user.")
     ] = None,
+    demo: Annotated[bool, typer.Option(help="Add demo people and articles the first time (through the API).")] = True,
 ) -> None:
     """Start the stack and every service process, print the gateway URL; Ctrl-C stops what it started."""
     from greenmarket.infra.stack.launcher import run_up
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        code = run_up(keep_stack=keep_stack, health_timeout=health_timeout, build_web=web, only=only)
+        code = run_up(keep_stack=keep_stack, health_timeout=health_timeout, build_web=web, only=only, demo=demo)
     except StackError as exc:
         raise _fail(exc) from None
     raise typer.Exit(code)

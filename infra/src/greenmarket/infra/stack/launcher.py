@@ -180,7 +180,12 @@ def _raise_stop(signum: int, _frame: object) -> None:
 
 
 def run_up(
-    *, keep_stack: bool = False, health_timeout: float = 90.0, build_web: bool = True, only: list[str] | None = None
+    *,
+    keep_stack: bool = False,
+    health_timeout: float = 90.0,
+    build_web: bool = True,
+    only: list[str] | None = None,
+    demo: bool = True,
 ) -> int:
     console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
     config = StackConfig.from_env()
@@ -218,6 +223,8 @@ def run_up(
             for spec in specs:
                 supervisor.start(spec)
             supervisor.wait_healthy(health_timeout)
+            if demo and not only:
+                seed_demo_once(console, config, ctx)
             _print_running(console, stack, supervisor, modules)
             while True:
                 if died := supervisor.dead():
@@ -234,6 +241,19 @@ def run_up(
                 _stop_stack(console, stack, started_stack, keep_stack)
                 up_record.unlink(missing_ok=True)
     return exit_code
+
+
+def seed_demo_once(console: Console, config: StackConfig, ctx: ServiceContext) -> None:
+    """Demo people and articles, the first time this state dir runs the whole system."""
+    from greenmarket.infra.stack.demo import DEMO_PASSWORD, OPERATOR_EMAIL, seed
+
+    marker = config.state_dir / "demo-seeded"
+    if marker.exists():
+        return
+    console.print("[dim]adding demo data through the gateway[/dim]")
+    result = seed(config.gateway_url, ctx.base_env("user"))
+    marker.write_text(f"{result.people} people, {result.articles} articles\n")
+    console.print(f"demo data: {result.people} people, {result.articles} articles; operator {OPERATOR_EMAIL} / {DEMO_PASSWORD}")
 
 
 def _stop_stack(console: Console, stack: Stack, started: list[str], keep_stack: bool) -> None:

@@ -148,9 +148,15 @@ def topic_prefix(stack: RunningStack) -> Iterator[str]:
 async def _delete_topics_with_prefix(bootstrap_servers: str, prefix: str) -> None:
     from aiokafka.admin import AIOKafkaAdminClient
 
+    from greenmarket.infra.messaging.clients import delete_consumer_groups
+
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap_servers, request_timeout_ms=10000)
     await asyncio.wait_for(admin.start(), 10)
     try:
+        # Consumer groups first: a group that outlives its topics shows up in every lag view.
+        groups = [entry[0] for entry in await admin.list_consumer_groups() if entry[0].startswith(prefix)]
+        if groups:
+            await asyncio.wait_for(delete_consumer_groups(admin, groups), 20)
         names = [t for t in await admin.list_topics() if t.startswith(prefix)]
         if names:
             await asyncio.wait_for(admin.delete_topics(names), 20)
