@@ -98,14 +98,24 @@ async def pipeline(info, url: str, prefix: str, rate: int, seconds: float) -> li
         now = time.time()
         latencies.extend(now - e.payload["committedAt"] for e in envelopes)
 
-    processor = IdempotentProcessor("bench", sessionmaker, DeadLetterPublisher(info.bootstrap_servers), batch_handler=apply)
+    processor = IdempotentProcessor(
+        "bench", sessionmaker, DeadLetterPublisher(info.bootstrap_servers), batch_handler=apply
+    )
     runner = ConsumerRunner(
-        bootstrap_servers=info.bootstrap_servers, group_id=prefix + "bench", topics=[prefix + TOPIC], processor=processor
+        bootstrap_servers=info.bootstrap_servers,
+        group_id=prefix + "bench",
+        topics=[prefix + TOPIC],
+        processor=processor,
     )
     # The relay runs as its own process, as it does in production.
     relay = subprocess.Popen(
         [str(Path(sys.executable).parent / "greenmarket"), "relay"],
-        env={**os.environ, "DATABASE_URL": url, "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers, "TOPIC_PREFIX": prefix},
+        env={
+            **os.environ,
+            "DATABASE_URL": url,
+            "KAFKA_BOOTSTRAP_SERVERS": info.bootstrap_servers,
+            "TOPIC_PREFIX": prefix,
+        },
         stdout=subprocess.DEVNULL,
     )
     stop = asyncio.Event()
@@ -141,7 +151,10 @@ async def relay_drain(info, url: str, prefix: str, backlog: int) -> float:
         async with sessionmaker() as session, session.begin():
             await outbox.add_many(
                 session,
-                [BenchEvent(committed_at=0).envelope(aggregate_id=n % 50, producer="bench") for n in range(start, min(backlog, start + 1000))],
+                [
+                    BenchEvent(committed_at=0).envelope(aggregate_id=n % 50, producer="bench")
+                    for n in range(start, min(backlog, start + 1000))
+                ],
                 topic=TOPIC,
             )
     relay = OutboxRelay(url, info.bootstrap_servers, topic_prefix=prefix, batch_size=1000)
@@ -186,7 +199,13 @@ async def run(rate: int, seconds: float, backlog: int) -> None:
         f"Outbox pipeline at {rate} events/s for {seconds:.0f} s",
         ["measurement", "rate/s", "events", "p50 ms", "p99 ms", "vs floor", "goal"],
         rows,
-        {"rate": rate, "seconds": seconds, "floor": floor_s, "pipeline": pipe_s, "relay_drain_per_s": round(drain_rate)},
+        {
+            "rate": rate,
+            "seconds": seconds,
+            "floor": floor_s,
+            "pipeline": pipe_s,
+            "relay_drain_per_s": round(drain_rate),
+        },
     )
 
 

@@ -194,7 +194,9 @@ async def test_two_people_trade_through_the_gateway(system, stack):
         room = (await poll(room_opens, what="chat room (article summary projected)")).json()
         assert (await asyncio.wait_for(room_created.get(), 10))["id"] == room["id"]
         buyer_socket, buyer_inbox = await buyer.chat_socket(system)
-        ack = await buyer_socket.call("send_message", {"roomId": room["id"], "text": "안녕하세요, 아직 있나요?", "clientMsgId": "m1"})
+        ack = await buyer_socket.call(
+            "send_message", {"roomId": room["id"], "text": "안녕하세요, 아직 있나요?", "clientMsgId": "m1"}
+        )
         assert ack["ok"], ack
         heard = await next_message(seller_inbox, lambda m: m["senderId"] == buyer.id)
         assert (heard["text"], heard["seq"]) == ("안녕하세요, 아직 있나요?", 1)
@@ -229,9 +231,13 @@ async def test_two_people_trade_through_the_gateway(system, stack):
             assert profile["tradeCount"] == 1
 
         # The buyer reviews; the seller's profile counts it.
-        review = await buyer.http.post(f"/api/products/{article['id']}/review", json={"rating": 5, "content": "친절하셨어요"})
+        review = await buyer.http.post(
+            f"/api/products/{article['id']}/review", json={"rating": 5, "content": "친절하셨어요"}
+        )
         assert review.status_code == 201, review.text
-        assert (await seller.http.post(f"/api/products/{article['id']}/review", json={"rating": 1, "content": "x"})).status_code == 403
+        assert (
+            await seller.http.post(f"/api/products/{article['id']}/review", json={"rating": 1, "content": "x"})
+        ).status_code == 403
 
         async def review_counted():
             return (await buyer.http.get(f"/api/user/{seller.id}")).json()["reviewCount"] == 1
@@ -251,7 +257,14 @@ async def test_an_account_deletion_runs_to_the_end(system):
         await other.join_and_login()
         listed = await leaving.http.post(
             "/api/products",
-            data={"title": "떠나기 전 정리", "content": "급처", "price": "0", "categoryId": "2", "address1": "서울", "address2": "마포구"},
+            data={
+                "title": "떠나기 전 정리",
+                "content": "급처",
+                "price": "0",
+                "categoryId": "2",
+                "address1": "서울",
+                "address2": "마포구",
+            },
             files=[("files", ("a.png", png((200, 30, 30)), "image/png"))],
         )
         assert listed.status_code == 201
@@ -294,14 +307,14 @@ async def test_an_operator_sees_every_consumer_group_and_the_sagas(system, stack
     try:
         await operator.join_and_login()
         context = service_context(stack)
-        promoted = subprocess.run(
-            [str(GREENMARKET), "users", "promote", operator.email],
+        promote = await asyncio.create_subprocess_exec(
+            str(GREENMARKET), "users", "promote", operator.email,
             env={**os.environ, **context.base_env("user")},
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert promoted.returncode == 0, promoted.stderr
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        _, errors = await asyncio.wait_for(promote.communicate(), 60)
+        assert promote.returncode == 0, errors.decode()
         assert (await operator.http.get("/api/ops/lag")).status_code == 403  # the old token is a user's
         await operator.login()
 

@@ -19,7 +19,7 @@ from greenmarket.schemas.events.product import (
     ProductStatusChanged,
 )
 from greenmarket.schemas.events.user import UserRegistered
-from support.tokens import make_token
+from greenmarket.infra.testing.tokens import make_token
 
 LIVE_EVENTS = ("message", "room_created", "room_closed", "read", "connect_error")
 
@@ -175,7 +175,7 @@ async def seed(sessionmaker, *, product_events=(), user_events=()) -> None:
 
 
 async def open_room_as(http, buyer_id: int, article_id: int) -> dict:
-    from support.tokens import bearer
+    from greenmarket.infra.testing.tokens import bearer
 
     response = await http.post("/api/chat/rooms", json={"articleId": article_id}, headers=bearer(buyer_id))
     assert response.status_code in (200, 201), response.text

@@ -12,7 +12,7 @@ from greenmarket.chat.app import create_app
 from greenmarket.chat.migrations import MIGRATIONS_DIR
 from greenmarket.chat.settings import ChatSettings
 from greenmarket.infra.migrations import upgrade_head_async
-from support.tokens import test_verifier
+from greenmarket.infra.testing.tokens import test_verifier
 
 
 @pytest.fixture

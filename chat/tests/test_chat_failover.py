@@ -28,7 +28,7 @@ from starlette.routing import Route
 from greenmarket.chat.broadcasts import broadcasting_sessionmaker
 from greenmarket.infra.db import create_engine
 from support.kafka_reading import eventually
-from support.tokens import jwks
+from greenmarket.infra.testing.tokens import jwks
 
 SELLER, BUYER = 10, 20
 pytestmark = pytest.mark.slow

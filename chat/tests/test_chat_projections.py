@@ -24,7 +24,7 @@ from greenmarket.infra.messaging.codec import encode_value, record_headers
 from greenmarket.infra.messaging.topics import ensure_topics, topic_name
 from greenmarket.schemas.events.user import UserDeleted
 from support.kafka_reading import eventually
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER, BUYER2 = 10, 20, 21
 pytestmark = pytest.mark.slow

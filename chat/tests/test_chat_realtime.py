@@ -9,7 +9,7 @@ import socketio
 from chat_test_helpers import ChatClient, article_created, connected, open_room_as, seed
 
 from support.kafka_reading import eventually
-from support.tokens import make_token
+from greenmarket.infra.testing.tokens import make_token
 
 SELLER, BUYER, OTHER = 10, 20, 30
 
@@ -203,7 +203,7 @@ async def test_read_marks_move_forward_and_are_announced(two, clients):
     assert (await seller.call("read", {"roomId": room["id"], "seq": -1}))["error"]["code"] == "invalid"
     import httpx
 
-    from support.tokens import bearer
+    from greenmarket.infra.testing.tokens import bearer
 
     async with httpx.AsyncClient(base_url=two[0].url) as http:
         seller_view = (await http.get(f"/api/chat/rooms/{room['id']}", headers=bearer(SELLER))).json()

@@ -12,7 +12,7 @@ from chat_test_helpers import (
     user_registered,
 )
 
-from support.tokens import bearer, make_token
+from greenmarket.infra.testing.tokens import bearer, make_token
 
 SELLER, BUYER, OTHER = 10, 20, 30
 

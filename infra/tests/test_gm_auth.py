@@ -9,11 +9,11 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import Depends, FastAPI
 from httpx import ASGITransport, AsyncClient
-from support.tokens import KID, jwks, make_token, private_key, test_verifier
 
 from greenmarket.infra.auth import InvalidToken, JwksVerifier, Principal
 from greenmarket.infra.auth.dependencies import current_user, operator_user, optional_user
 from greenmarket.infra.web.problems import install_problem_handlers
+from greenmarket.infra.testing.tokens import KID, jwks, make_token, private_key, test_verifier
 
 
 async def test_a_valid_token_gives_its_principal():
@@ -72,7 +72,9 @@ async def test_an_unknown_kid_refreshes_the_key_set_once_per_interval():
         if len(calls) > 1:  # the user service rotated keys after our first fetch
             from jwt.algorithms import RSAAlgorithm
 
-            document["keys"].append({**RSAAlgorithm.to_jwk(rotated.public_key(), as_dict=True), "kid": "k2", "alg": "RS256"})
+            document["keys"].append(
+                {**RSAAlgorithm.to_jwk(rotated.public_key(), as_dict=True), "kid": "k2", "alg": "RS256"}
+            )
         return document
 
     verifier = JwksVerifier(fetch, min_refresh_interval=60)

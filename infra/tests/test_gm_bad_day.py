@@ -12,9 +12,6 @@ from pathlib import Path
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
-from support.kafka_reading import eventually, read_records, relay_for, running
-from support.messaging_db import effect_counts, prepare, record_effect
-from support.sample_events import SAMPLE_TOPIC, sample
 
 from greenmarket.infra.db import create_engine
 from greenmarket.infra.messaging.clients import BrokerUnavailable, start_producer
@@ -24,6 +21,9 @@ from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
 from greenmarket.infra.messaging.outbox import Outbox
 from greenmarket.infra.messaging.relay import asyncpg_dsn
 from greenmarket.infra.messaging.topics import ensure_topics
+from support.kafka_reading import eventually, read_records, relay_for, running
+from support.messaging_db import effect_counts, prepare, record_effect
+from support.sample_events import SAMPLE_TOPIC, sample
 
 TESTS_DIR = Path(__file__).parent
 GREENMARKET_CLI = Path(sys.executable).parent / "greenmarket"
@@ -66,7 +66,11 @@ async def test_relay_killed_after_publishing_before_marking_still_gives_one_effe
     await blocker.execute("SELECT id FROM outbox FOR UPDATE")
     relay_process = start_process(
         [str(GREENMARKET_CLI), "relay"],
-        {"DATABASE_URL": database_url, "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers, "TOPIC_PREFIX": topic_prefix},
+        {
+            "DATABASE_URL": database_url,
+            "KAFKA_BOOTSTRAP_SERVERS": stack.bootstrap_servers,
+            "TOPIC_PREFIX": topic_prefix,
+        },
     )
     topic = topic_prefix + SAMPLE_TOPIC
     try:
@@ -90,8 +94,14 @@ async def test_relay_killed_after_publishing_before_marking_still_gives_one_effe
     processor = IdempotentProcessor(
         "effects", messaging, DeadLetterPublisher(stack.bootstrap_servers), handler=record_effect
     )
-    runner = ConsumerRunner(bootstrap_servers=stack.bootstrap_servers, group_id=topic_prefix + "effects", topics=[topic], processor=processor)
+    runner = ConsumerRunner(
+        bootstrap_servers=stack.bootstrap_servers,
+        group_id=topic_prefix + "effects",
+        topics=[topic],
+        processor=processor,
+    )
     async with running(runner.run):
+
         async def applied():
             return await effect_counts(messaging) == {str(envelope.event_id): 1}
 
@@ -118,7 +128,9 @@ async def test_a_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twi
     await producer.start()
     try:
         for envelope in envelopes:
-            await producer.send(topic, encode_value(envelope), key=envelope.key.encode(), headers=record_headers(envelope))
+            await producer.send(
+                topic, encode_value(envelope), key=envelope.key.encode(), headers=record_headers(envelope)
+            )
         await producer.flush()
     finally:
         await producer.stop()
@@ -127,6 +139,7 @@ async def test_a_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twi
     argv = [sys.executable, "-m", "support.effect_consumer", mode, database_url, stack.bootstrap_servers, topic, group]
     slow = start_process([*argv, "0.3"])
     try:
+
         async def some_applied():
             count = len(await effect_counts(messaging))
             return 0 < count < len(envelopes)
@@ -138,6 +151,7 @@ async def test_a_consumer_killed_mid_batch_loses_nothing_and_applies_nothing_twi
     applied_before_kill = len(await effect_counts(messaging))
     fast = start_process(argv)
     try:
+
         async def all_applied():
             return len(await effect_counts(messaging)) == len(envelopes)
 

@@ -4,14 +4,14 @@ import asyncio
 
 import pytest
 from aiokafka import AIOKafkaProducer
-from support.kafka_reading import eventually, read_records, running
-from support.messaging_db import effect_counts, prepare, record_effect
-from support.sample_events import SAMPLE_TOPIC, sample
 
 from greenmarket.infra.messaging.codec import encode_value, header, record_headers
 from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
 from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
 from greenmarket.infra.messaging.topics import dlq_name, ensure_topics
+from support.kafka_reading import eventually, read_records, running
+from support.messaging_db import effect_counts, prepare, record_effect
+from support.sample_events import SAMPLE_TOPIC, sample
 
 
 @pytest.fixture
@@ -36,7 +36,9 @@ def runner_for(stack, sessionmaker, topic, handler, *, group="test-consumer", **
     processor = IdempotentProcessor(
         group, sessionmaker, DeadLetterPublisher(stack.bootstrap_servers), handler=handler, retry_delay=0.01, **kwargs
     )
-    return ConsumerRunner(bootstrap_servers=stack.bootstrap_servers, group_id=group, topics=[topic], processor=processor)
+    return ConsumerRunner(
+        bootstrap_servers=stack.bootstrap_servers, group_id=group, topics=[topic], processor=processor
+    )
 
 
 async def test_the_same_event_twice_is_applied_once(stack, setup):
@@ -46,6 +48,7 @@ async def test_the_same_event_twice_is_applied_once(stack, setup):
         await send(producer, topic, envelope)
 
     async with running(runner_for(stack, sessionmaker, topic, record_effect).run):
+
         async def both_applied():
             return len(await effect_counts(sessionmaker)) == 2
 
@@ -72,6 +75,7 @@ async def test_a_poison_record_goes_to_the_dlq_and_the_records_behind_it_are_pro
 
     async with running(runner_for(stack, sessionmaker, topic, handler, max_attempts=3).run):
         dead = await read_records(stack.bootstrap_servers, dlq_name(topic), expected=2)
+
         async def good_ones_applied():
             return len(await effect_counts(sessionmaker)) == 2
 
@@ -97,6 +101,7 @@ async def test_a_restarted_consumer_skips_what_it_already_applied(stack, setup):
         await send(producer, topic, envelope)
 
     async with running(runner_for(stack, sessionmaker, topic, record_effect, group="first").run):
+
         async def all_applied():
             return len(await effect_counts(sessionmaker)) == 30
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Column, MetaData, String, Table, func, insert, select
 from sqlalchemy.dialects.postgresql import UUID
-from support.kafka_reading import eventually, running
 
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.messaging.clients import start_admin, start_producer
@@ -16,6 +15,7 @@ from greenmarket.infra.messaging.dlq_tools import DlqTools, UnknownDlq, redrive_
 from greenmarket.infra.messaging.tables import messaging_tables
 from greenmarket.infra.messaging.topics import TopicSpec, ensure_topics
 from greenmarket.schemas import Envelope
+from support.kafka_reading import eventually, running
 
 TOPIC = "dlqtest.events"
 CONSUMER = "dlqtest-applier"
@@ -78,10 +78,14 @@ async def group_done(bootstrap: str, group: str, topic: str) -> bool:
     return committed is not None and committed.offset == ends[TopicPartition(topic, 0)]
 
 
-async def test_a_dead_lettered_record_is_redriven_and_processed_once(stack, topic_prefix, topics, sessionmaker, database_url):
+async def test_a_dead_lettered_record_is_redriven_and_processed_once(
+    stack, topic_prefix, topics, sessionmaker, database_url
+):
     topic, dlq = topics
     bootstrap = stack.bootstrap_servers
-    envelope = Envelope(type="OrderPlaced", producer="dlqtest", aggregate_type="order", aggregate_id="7", payload={"n": 1})
+    envelope = Envelope(
+        type="OrderPlaced", producer="dlqtest", aggregate_type="order", aggregate_id="7", payload={"n": 1}
+    )
     producer = await start_producer(bootstrap)
     try:
         await producer.send_and_wait(topic, encode_value(envelope), key=b"7", headers=record_headers(envelope))

@@ -14,7 +14,9 @@ async def test_a_topic_prefix_deletes_its_topics_and_consumer_groups(stack):
         await producer.start()
         await producer.send_and_wait(prefix + "user.events", b"{}", key=b"1")
         await producer.stop()
-        consumer = await start_consumer(stack.bootstrap_servers, prefix + "user.events", group_id=prefix + "fixture-check")
+        consumer = await start_consumer(
+            stack.bootstrap_servers, prefix + "user.events", group_id=prefix + "fixture-check"
+        )
         await consumer.getmany(timeout_ms=3000)
         await consumer.commit()
         await consumer.stop()

@@ -6,13 +6,13 @@ import httpx
 import pytest
 from aiokafka import TopicPartition
 from prometheus_client.parser import text_string_to_metric_families
-from support.kafka_reading import eventually
-from support.tokens import bearer, make_token, test_verifier
 
 from greenmarket.infra.messaging.clients import start_consumer, start_producer
 from greenmarket.infra.messaging.topics import TopicSpec, ensure_topics
 from greenmarket.infra.ops.app import create_app
 from greenmarket.infra.ops.settings import OpsSettings
+from support.kafka_reading import eventually
+from greenmarket.infra.testing.tokens import bearer, make_token, test_verifier
 
 TOPIC = "opsapi.events"
 OPERATOR = bearer(1, role="operator")
@@ -81,7 +81,11 @@ async def test_lag_lists_every_group_in_the_contract_shape(client, group, topic_
     first, second = mine["partitions"]
     assert set(first) == {"topic", "partition", "committed", "end", "lag", "lagSeconds", "status", "owner"}
     assert (first["topic"], first["partition"], first["committed"], first["end"], first["lag"]) == (
-        f"{topic_prefix}{TOPIC}", 0, 2, 5, 3,
+        f"{topic_prefix}{TOPIC}",
+        0,
+        2,
+        5,
+        3,
     )
     assert first["owner"] is None
     assert second["lag"] == 0 and second["lagSeconds"] == 0 and second["status"] == "OK"
@@ -114,7 +118,9 @@ async def test_operators_only(client, method, path):
     assert anonymous.status_code == 401 and anonymous.headers["www-authenticate"] == "Bearer"
     bad = await client.request(method, path, headers={"Authorization": "Bearer not-a-jwt"})
     assert bad.status_code == 401
-    expired = await client.request(method, path, headers={"Authorization": f"Bearer {make_token(1, role='operator', expires_in=-60)}"})
+    expired = await client.request(
+        method, path, headers={"Authorization": f"Bearer {make_token(1, role='operator', expires_in=-60)}"}
+    )
     assert expired.status_code == 401
     user = await client.request(method, path, headers=USER)
     assert user.status_code == 403
@@ -155,11 +161,18 @@ async def test_metrics_have_the_contract_names_and_labels(client, group, topic_p
         mine = [s for s in families[name].samples if s.labels.get("group") == group]
         assert mine, f"{name} has no sample for {group}"
         assert all(set(s.labels) == labels for s in families[name].samples), name
-    lag = {s.labels["partition"]: s.value for s in families["kafka_consumergroup_group_lag"].samples if s.labels["group"] == group}
+    lag = {
+        s.labels["partition"]: s.value
+        for s in families["kafka_consumergroup_group_lag"].samples
+        if s.labels["group"] == group
+    }
     assert lag == {"0": 3.0, "1": 0.0}
     topic_sum = [s for s in families["kafka_consumergroup_group_topic_sum_lag"].samples if s.labels["group"] == group]
     assert [(s.labels["topic"], s.value) for s in topic_sum] == [(f"{topic_prefix}{TOPIC}", 3.0)]
-    assert next(s.value for s in families["kafka_consumergroup_group_sum_lag"].samples if s.labels["group"] == group) == 3.0
+    assert (
+        next(s.value for s in families["kafka_consumergroup_group_sum_lag"].samples if s.labels["group"] == group)
+        == 3.0
+    )
 
 
 async def test_health_endpoints(client):

@@ -184,7 +184,12 @@ class TestMonitorEvaluate:
         m = self.monitor()
         owners = {("t", 0): "w@h", ("t", 1): "w@h"}
         for t, end in enumerate([10, 12, 14]):
-            snap = m.evaluate(self.reading({("t", 0): 5, ("t", 1): end}, {("t", 0): end, ("t", 1): end}, owners=owners), {}, now=t, wall_clock=100.0)
+            snap = m.evaluate(
+                self.reading({("t", 0): 5, ("t", 1): end}, {("t", 0): end, ("t", 1): end}, owners=owners),
+                {},
+                now=t,
+                wall_clock=100.0,
+            )
         (g,) = snap.groups
         assert [p.status for p in g.partitions] == [Status.STALL, Status.OK]
         assert g.status is Status.STALL and g.total_lag == 9 and g.max_lag == 9

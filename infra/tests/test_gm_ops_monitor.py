@@ -7,13 +7,13 @@ import time
 
 import pytest
 from aiokafka import TopicPartition
-from support.kafka_reading import eventually, running
 
 from greenmarket.infra.messaging.clients import start_consumer, start_producer
 from greenmarket.infra.messaging.topics import TopicSpec, ensure_topics
 from greenmarket.infra.ops.broker import BrokerReader
 from greenmarket.infra.ops.evaluation import Status
 from greenmarket.infra.ops.monitor import LagMonitor
+from support.kafka_reading import eventually, running
 
 TOPIC = "lagtest.events"
 
@@ -59,7 +59,9 @@ async def commit_offset(bootstrap: str, group: str, topic: str, offset: int) -> 
 
 
 def monitor_for(stack, topic_prefix, *, window=4, interval=0.2) -> LagMonitor:
-    return LagMonitor(BrokerReader(stack.bootstrap_servers, group_filter=topic_prefix), window_size=window, interval=interval)
+    return LagMonitor(
+        BrokerReader(stack.bootstrap_servers, group_filter=topic_prefix), window_size=window, interval=interval
+    )
 
 
 def group_of(monitor: LagMonitor, group: str):

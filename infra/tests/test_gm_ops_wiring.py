@@ -86,6 +86,10 @@ def test_the_dashboard_only_queries_documented_metrics():
     dashboard = json.loads((REPO / "docs" / "grafana" / "greenmarket.json").read_text())
     exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
     assert exprs
-    used = {re.sub(r"_(bucket|count|sum)$", "", m) for e in exprs for m in re.findall(r"\b(?:greenmarket|kafka_consumergroup)_\w+", e)}
+    used = {
+        re.sub(r"_(bucket|count|sum)$", "", m)
+        for e in exprs
+        for m in re.findall(r"\b(?:greenmarket|kafka_consumergroup)_\w+", e)
+    }
     exposed = _exposed_metric_names()
     assert used <= exposed, used - exposed

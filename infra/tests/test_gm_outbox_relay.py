@@ -4,13 +4,13 @@ import asyncio
 from collections import defaultdict
 
 import pytest
-from support.kafka_reading import read_records, relay_for, running
-from support.messaging_db import prepare
-from support.sample_events import SAMPLE_TOPIC, sample
 
 from greenmarket.infra.messaging.codec import decode_value, header
 from greenmarket.infra.messaging.outbox import Outbox
 from greenmarket.infra.messaging.topics import ensure_topics
+from support.kafka_reading import read_records, relay_for, running
+from support.messaging_db import prepare
+from support.sample_events import SAMPLE_TOPIC, sample
 
 
 @pytest.fixture
@@ -21,7 +21,9 @@ async def messaging(stack, database_url, topic_prefix):
     await engine.dispose()
 
 
-async def test_a_committed_event_is_published_once_with_envelope_and_headers(stack, database_url, topic_prefix, messaging):
+async def test_a_committed_event_is_published_once_with_envelope_and_headers(
+    stack, database_url, topic_prefix, messaging
+):
     envelope = sample(42, 1)
     async with messaging() as session, session.begin():
         await Outbox().add(session, envelope, topic=SAMPLE_TOPIC)
@@ -53,7 +55,9 @@ async def test_a_rolled_back_transaction_publishes_nothing(stack, database_url, 
     assert [r.key for r in records] == [b"2"]
 
 
-async def test_a_thousand_events_over_ten_aggregates_arrive_in_order_per_key(stack, database_url, topic_prefix, messaging):
+async def test_a_thousand_events_over_ten_aggregates_arrive_in_order_per_key(
+    stack, database_url, topic_prefix, messaging
+):
     # Written in many small transactions, as services do, while the relay is already running.
     async with running(relay_for(database_url, stack.bootstrap_servers, topic_prefix).run):
         for batch in range(100):

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from support.kafka_reading import eventually, running
 
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.messaging.clients import start_producer
@@ -19,6 +18,7 @@ from greenmarket.infra.messaging.rebuild import UnknownProjection, find_projecti
 from greenmarket.infra.messaging.tables import messaging_tables
 from greenmarket.infra.messaging.topics import TopicSpec, ensure_topics
 from greenmarket.schemas import Envelope
+from support.kafka_reading import eventually, running
 
 TOPIC = "rebuildtest.events"
 
@@ -99,9 +99,15 @@ async def test_rebuild_restores_a_corrupted_view(stack, topic_prefix, topic, ses
 async def test_rebuild_while_the_live_agent_consumes_applies_every_event_once(stack, topic_prefix, topic, sessionmaker):
     bootstrap = stack.bootstrap_servers
     await publish(bootstrap, topic, ["a"] * 40 + ["b"] * 20)
-    processor = IdempotentProcessor(SPEC.consumer, sessionmaker, DeadLetterPublisher(bootstrap), batch_handler=SPEC.batch_handler)
+    processor = IdempotentProcessor(
+        SPEC.consumer, sessionmaker, DeadLetterPublisher(bootstrap), batch_handler=SPEC.batch_handler
+    )
     live = ConsumerRunner(
-        bootstrap_servers=bootstrap, group_id=f"{topic_prefix}live-counter", topics=[topic], processor=processor, max_records=5
+        bootstrap_servers=bootstrap,
+        group_id=f"{topic_prefix}live-counter",
+        topics=[topic],
+        processor=processor,
+        max_records=5,
     )
     async with running(live.run):
 

@@ -12,6 +12,7 @@ import uuid
 import asyncpg
 import pytest
 from aiokafka.admin import AIOKafkaAdminClient
+
 from greenmarket.infra.messaging.topics import TOPICS
 from greenmarket.infra.stack.kafka import kafka_answers
 from greenmarket.infra.stack.postgres import drop_database_async, pg_answers
@@ -156,7 +157,10 @@ def test_stack_up_twice_is_harmless_and_status_reports_every_component(stack):
     assert set(states) == {"kafka", "postgres", "redis", "nginx"}
     for name in ("kafka", "postgres", "redis"):
         assert states[name] in {"running", "external"}, after
-    pids = lambda status: {c["name"]: c["pid"] for c in status["components"] if c["name"] != "nginx"}
+
+    def pids(status):
+        return {c["name"]: c["pid"] for c in status["components"] if c["name"] != "nginx"}
+
     assert pids(before) == pids(after)
 
 

@@ -11,10 +11,11 @@ from importlib.metadata import EntryPoint
 import httpx
 import pytest
 import typer
+from typer.testing import CliRunner
+
 from greenmarket.infra import cli
 from greenmarket.infra.stack.config import StackConfig
 from greenmarket.infra.stack.nginx import render_nginx_config
-from typer.testing import CliRunner
 
 plugin = typer.Typer()
 

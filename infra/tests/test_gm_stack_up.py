@@ -15,6 +15,7 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
+
 from greenmarket.infra.stack.config import StackConfig
 from greenmarket.infra.stack.launcher import Supervisor
 from greenmarket.infra.stack.postgres import drop_database_async

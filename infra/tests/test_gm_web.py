@@ -68,7 +68,10 @@ async def test_probes_and_metrics():
         assert (await http.get("/readyz")).status_code == 200
         await http.get("/things/1")
         metrics = (await http.get("/metrics")).text
-        assert 'greenmarket_http_requests_total{method="GET",route="/things/{thing_id}",service="test",status="404"}' in metrics
+        assert (
+            'greenmarket_http_requests_total{method="GET",route="/things/{thing_id}",service="test",status="404"}'
+            in metrics
+        )
     async with client(lambda: [("database", failing_check)]) as http:
         not_ready = await http.get("/readyz")
         assert not_ready.status_code == 503

@@ -10,7 +10,7 @@ import pytest
 from greenmarket.infra.migrations import upgrade_head_async
 from greenmarket.product.app import create_app
 from greenmarket.product.settings import ProductSettings
-from support.tokens import test_verifier
+from greenmarket.infra.testing.tokens import test_verifier
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "src" / "greenmarket" / "product" / "migrations"
 

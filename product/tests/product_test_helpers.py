@@ -7,7 +7,7 @@ from typing import Any
 
 from PIL import Image
 
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (64, 48), color=(20, 160, 60)) -> bytes:
@@ -34,7 +34,9 @@ def files(count: int = 1, data: bytes | None = None) -> list[tuple[str, tuple[st
 
 
 async def create(client, seller_id: int = 1, *, image_count: int = 1, **fields) -> dict:
-    response = await client.post("/api/products", data=form(**fields), files=files(image_count), headers=bearer(seller_id))
+    response = await client.post(
+        "/api/products", data=form(**fields), files=files(image_count), headers=bearer(seller_id)
+    )
     assert response.status_code == 201, response.text
     return response.json()
 
@@ -58,7 +60,11 @@ async def insert_articles(sessionmaker, rows: list[dict[str, Any]]) -> list[int]
     async with sessionmaker() as session, session.begin():
         # One statement per row: an executemany would take its columns from the first row only.
         for row in rows:
-            ids.append((await session.execute(insert(articles).values(**{**defaults, **row}).returning(articles.c.id))).scalar_one())
+            ids.append(
+                (
+                    await session.execute(insert(articles).values(**{**defaults, **row}).returning(articles.c.id))
+                ).scalar_one()
+            )
     return ids
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from product_test_helpers import create, files, form, image_bytes
 
-from support.tokens import bearer, make_token
+from greenmarket.infra.testing.tokens import bearer, make_token
 
 
 async def test_categories_are_the_seeds_fourteen(client):
@@ -41,7 +41,9 @@ async def test_create_requires_a_valid_token(client):
     response = await client.post("/api/products", data=form(), files=files(1), headers=expired)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
-    assert (await client.post("/api/products", data=form(), files=files(1), headers={"Authorization": "Bearer junk"})).status_code == 401
+    assert (
+        await client.post("/api/products", data=form(), files=files(1), headers={"Authorization": "Bearer junk"})
+    ).status_code == 401
 
 
 async def test_create_validates_fields(client, media_files):

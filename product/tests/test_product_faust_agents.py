@@ -20,7 +20,7 @@ from greenmarket.product.models import articles
 from greenmarket.schemas import Envelope
 from greenmarket.schemas.events.user import UserRegistered
 from support.kafka_reading import eventually, relay_for, running
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 pytestmark = pytest.mark.slow
 
@@ -43,9 +43,18 @@ def faust_worker(settings, topic_prefix: str, tmp_path, port: int):
         # partitions; Faust's default (60 s) would only make the test slow.
         "BROKER_SESSION_TIMEOUT": "8",
     }
-    log = open(tmp_path / f"agents-{port}.log", "wb")
+    log = open(tmp_path / f"agents-{port}.log", "wb")  # noqa: SIM115 - open while the worker runs
     process = subprocess.Popen(
-        [sys.executable, "-m", "greenmarket.product.agents", "--datadir", str(tmp_path / "faust"), "worker", "-l", "warn"],
+        [
+            sys.executable,
+            "-m",
+            "greenmarket.product.agents",
+            "--datadir",
+            str(tmp_path / "faust"),
+            "worker",
+            "-l",
+            "warn",
+        ],
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -63,19 +72,24 @@ def faust_worker(settings, topic_prefix: str, tmp_path, port: int):
         log.close()
 
 
-async def test_faust_worker_counts_exactly_across_a_kill(client, sessionmaker, stack, topic_prefix, product_settings, tmp_path):
+async def test_faust_worker_counts_exactly_across_a_kill(
+    client, sessionmaker, stack, topic_prefix, product_settings, tmp_path
+):
     await ensure_topics(stack.bootstrap_servers, topic_prefix)
     article = await create(client, 1)
     url = f"/api/products/{article['id']}/interest"
 
     async def count() -> int:
         async with sessionmaker() as session:
-            return (await session.execute(select(articles.c.interest_count).where(articles.c.id == article["id"]))).scalar_one()
+            return (
+                await session.execute(select(articles.c.interest_count).where(articles.c.id == article["id"]))
+            ).scalar_one()
 
     relay = relay_for(product_settings.database_url, stack.bootstrap_servers, topic_prefix)
     port = free_port()
     async with running(relay.run):
         with faust_worker(product_settings, topic_prefix, tmp_path, port) as worker:
+
             async def ready() -> bool:
                 try:
                     async with httpx.AsyncClient() as http:
@@ -108,6 +122,7 @@ async def test_faust_worker_counts_exactly_across_a_kill(client, sessionmaker, s
             [registered.envelope(aggregate_id=1, producer="user")],
         )
         with faust_worker(product_settings, topic_prefix, tmp_path, port):
+
             async def converged() -> bool:
                 return await count() == 27
 

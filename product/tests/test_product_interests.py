@@ -6,7 +6,7 @@ import asyncio
 
 from product_test_helpers import create, insert_articles, outbox_events
 
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 
 async def test_add_and_remove_interest(client, sessionmaker):
@@ -33,10 +33,12 @@ async def test_add_and_remove_interest(client, sessionmaker):
 
 
 async def test_concurrent_double_clicks_give_one_interest(client, sessionmaker):
-    article_id, = await insert_articles(sessionmaker, [{}])
+    (article_id,) = await insert_articles(sessionmaker, [{}])
     url = f"/api/products/{article_id}/interest"
     headers = bearer(2)
-    statuses = sorted(r.status_code for r in await asyncio.gather(*(client.post(url, headers=headers) for _ in range(5))))
+    statuses = sorted(
+        r.status_code for r in await asyncio.gather(*(client.post(url, headers=headers) for _ in range(5)))
+    )
     assert statuses == [201, 409, 409, 409, 409]
     assert len(await outbox_events(sessionmaker, "InterestAdded")) == 1
 
@@ -54,7 +56,9 @@ async def test_my_interests_are_paged_newest_first(client, sessionmaker):
     assert (await client.get("/api/products/interests")).status_code == 401
     first = (await client.get("/api/products/interests", params={"limit": 3}, headers=bearer(9))).json()
     second = (
-        await client.get("/api/products/interests", params={"limit": 3, "cursor": first["nextCursor"]}, headers=bearer(9))
+        await client.get(
+            "/api/products/interests", params={"limit": 3, "cursor": first["nextCursor"]}, headers=bearer(9)
+        )
     ).json()
     assert [a["id"] for a in first["items"] + second["items"]] == list(reversed(ids))
     assert second["nextCursor"] is None

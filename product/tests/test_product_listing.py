@@ -10,7 +10,7 @@ from product_test_helpers import create, insert_articles
 from sqlalchemy import update
 
 from greenmarket.product.models import articles
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 ORDER_KEYS = {
     "-createdAt": (lambda a: (a["createdAt"], a["id"]), True),
@@ -42,12 +42,14 @@ async def test_paging_has_no_duplicates_or_gaps_under_concurrent_inserts(client,
     rng = random.Random(order)
     # Few distinct values, so ties on the sort key must be broken by id.
     initial = await insert_articles(
-        sessionmaker, [{"price": rng.choice([0, 500, 1000, 5000]), "interest_count": rng.randint(0, 3)} for _ in range(40)]
+        sessionmaker,
+        [{"price": rng.choice([0, 500, 1000, 5000]), "interest_count": rng.randint(0, 3)} for _ in range(40)],
     )
 
     async def insert_some():
         await insert_articles(
-            sessionmaker, [{"price": rng.choice([0, 500, 1000, 5000]), "interest_count": rng.randint(0, 3)} for _ in range(3)]
+            sessionmaker,
+            [{"price": rng.choice([0, 500, 1000, 5000]), "interest_count": rng.randint(0, 3)} for _ in range(3)],
         )
 
     seen = await read_all(client, 7, between_pages=insert_some, order=order)
@@ -83,11 +85,39 @@ async def test_filters_combine(client, sessionmaker):
     await insert_articles(
         sessionmaker,
         [
-            {"title": "a", "category_id": 2, "address1": "부산광역시", "address2": "해운대구", "price": 100, "seller_id": 5},
-            {"title": "b", "category_id": 2, "address1": "부산광역시", "address2": "해운대구", "price": 9000, "seller_id": 5},
-            {"title": "c", "category_id": 2, "address1": "부산광역시", "address2": "수영구", "price": 100, "seller_id": 6},
-            {"title": "d", "category_id": 3, "address1": "부산광역시", "address2": "해운대구", "price": 100, "seller_id": 5,
-             "status": "SOLD"},
+            {
+                "title": "a",
+                "category_id": 2,
+                "address1": "부산광역시",
+                "address2": "해운대구",
+                "price": 100,
+                "seller_id": 5,
+            },
+            {
+                "title": "b",
+                "category_id": 2,
+                "address1": "부산광역시",
+                "address2": "해운대구",
+                "price": 9000,
+                "seller_id": 5,
+            },
+            {
+                "title": "c",
+                "category_id": 2,
+                "address1": "부산광역시",
+                "address2": "수영구",
+                "price": 100,
+                "seller_id": 6,
+            },
+            {
+                "title": "d",
+                "category_id": 3,
+                "address1": "부산광역시",
+                "address2": "해운대구",
+                "price": 100,
+                "seller_id": 5,
+                "status": "SOLD",
+            },
         ],
     )
 
@@ -137,7 +167,9 @@ async def test_list_items_omit_content_and_articles_without_images_appear(client
 
 
 async def test_deleted_and_hidden_articles_are_never_listed(client, sessionmaker):
-    shown, deleted, hidden = await insert_articles(sessionmaker, [{"title": "보임"}, {"title": "삭제"}, {"title": "숨김"}])
+    shown, deleted, hidden = await insert_articles(
+        sessionmaker, [{"title": "보임"}, {"title": "삭제"}, {"title": "숨김"}]
+    )
     async with sessionmaker() as session, session.begin():
         await session.execute(update(articles).where(articles.c.id == deleted).values(deleted_at=articles.c.created_at))
         await session.execute(update(articles).where(articles.c.id == hidden).values(hidden_reason="SELLER_DELETED"))
@@ -172,7 +204,7 @@ async def test_keyword_search_korean_two_characters_and_case(client, sessionmake
 
 @pytest.mark.parametrize(
     "keyword",
-    ["' OR '1'='1", "%%", "__", "'; DROP TABLE articles; --", "\\'", "100%", "a_b", "\") OR 1=1 --", "$1", ":kw"],
+    ["' OR '1'='1", "%%", "__", "'; DROP TABLE articles; --", "\\'", "100%", "a_b", '") OR 1=1 --', "$1", ":kw"],
 )
 async def test_injection_strings_are_plain_text(client, sessionmaker, keyword):
     await insert_articles(sessionmaker, [{"title": "평범한 글"}, {"title": "할인 100% 정품"}, {"title": "a_b 표기"}])

@@ -15,7 +15,7 @@ from greenmarket.schemas import Envelope
 from greenmarket.schemas.events.product import InterestAdded, InterestRemoved
 from greenmarket.schemas.events.user import UserDeleted, UserProfileUpdated, UserRegistered
 from support.kafka_reading import eventually, read_records, relay_for, running
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 
 def processor(spec, sessionmaker, stack) -> IdempotentProcessor:
@@ -36,7 +36,9 @@ def runner(spec, sessionmaker, stack, topic_prefix, *, max_records: int = 200) -
 
 async def interest_count(sessionmaker, article_id: int) -> int:
     async with sessionmaker() as session:
-        return (await session.execute(select(articles.c.interest_count).where(articles.c.id == article_id))).scalar_one()
+        return (
+            await session.execute(select(articles.c.interest_count).where(articles.c.id == article_id))
+        ).scalar_one()
 
 
 def test_a_batch_folds_into_one_delta_per_article():
@@ -55,11 +57,15 @@ async def test_interest_count_converges_exactly_under_duplicates_and_a_restart_m
 ):
     await ensure_topics(stack.bootstrap_servers, topic_prefix)
     article = await create(client, 1)
-    other, = await insert_articles(sessionmaker, [{}])
+    (other,) = await insert_articles(sessionmaker, [{}])
     for user_id in range(10, 40):  # 30 interests
-        assert (await client.post(f"/api/products/{article['id']}/interest", headers=bearer(user_id))).status_code == 201
+        assert (
+            await client.post(f"/api/products/{article['id']}/interest", headers=bearer(user_id))
+        ).status_code == 201
     for user_id in range(10, 15):  # 5 removed
-        assert (await client.delete(f"/api/products/{article['id']}/interest", headers=bearer(user_id))).status_code == 204
+        assert (
+            await client.delete(f"/api/products/{article['id']}/interest", headers=bearer(user_id))
+        ).status_code == 204
     assert (await client.post(f"/api/products/{other}/interest", headers=bearer(5))).status_code == 201
     topic = topic_name("product.events", topic_prefix)
 
@@ -110,11 +116,16 @@ async def test_seller_profiles_come_from_user_events(client, sessionmaker, stack
         aggregate_id=42, producer="user"
     )
     updated = UserProfileUpdated(
-        user_id=42, nickname="초록초록", address1="서울특별시", address2="은평구", profile_image_url="/media/profiles/a.jpg"
+        user_id=42,
+        nickname="초록초록",
+        address1="서울특별시",
+        address2="은평구",
+        profile_image_url="/media/profiles/a.jpg",
     ).envelope(aggregate_id=42, producer="user")
     await produce(stack.bootstrap_servers, topic, [registered, updated, registered])  # a duplicate too
 
     async with running(runner(SELLERS, sessionmaker, stack, topic_prefix).run):
+
         async def profile_updated() -> bool:
             seller = (await client.get(f"/api/products/{article['id']}")).json()["seller"]
             return seller["nickname"] == "초록초록"
@@ -128,7 +139,9 @@ async def test_seller_profiles_come_from_user_events(client, sessionmaker, stack
             "address1": "서울특별시",
             "address2": "은평구",
         }
-        await produce(stack.bootstrap_servers, topic, [UserDeleted(user_id=42).envelope(aggregate_id=42, producer="user")])
+        await produce(
+            stack.bootstrap_servers, topic, [UserDeleted(user_id=42).envelope(aggregate_id=42, producer="user")]
+        )
 
         async def hidden() -> bool:
             return (await client.get(f"/api/products/{article['id']}")).status_code == 404

@@ -14,7 +14,7 @@ from greenmarket.schemas.commands import (
     RestoreUserArticles,
     WithdrawUserArticles,
 )
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER = 1, 2
 
@@ -86,7 +86,9 @@ async def test_review_of_an_unsold_article_is_403(client):
     article = await create(client, SELLER)
     url = f"/api/products/{article['id']}/review"
     assert (await client.post(url, json={"rating": 4, "content": "좋아요"}, headers=bearer(BUYER))).status_code == 403
-    assert (await client.post("/api/products/9999/review", json={"rating": 4, "content": "좋아요"}, headers=bearer(BUYER))).status_code == 404
+    assert (
+        await client.post("/api/products/9999/review", json={"rating": 4, "content": "좋아요"}, headers=bearer(BUYER))
+    ).status_code == 404
 
 
 async def test_semantic_lock_while_reserved(client, sessionmaker):
@@ -96,7 +98,9 @@ async def test_semantic_lock_while_reserved(client, sessionmaker):
     assert (await reserve(sessionmaker, article["id"], trade))["outcome"] == "SUCCESS"
     keep = {"keepImages": [article["images"][0]["url"]]}
     assert (await client.delete(url, headers=bearer(SELLER))).status_code == 409
-    assert (await client.put(url, data={**form(), **keep, "status": "ON_SALE"}, headers=bearer(SELLER))).status_code == 409
+    assert (
+        await client.put(url, data={**form(), **keep, "status": "ON_SALE"}, headers=bearer(SELLER))
+    ).status_code == 409
     assert (await client.put(url, data={**form(), **keep, "status": "SOLD"}, headers=bearer(SELLER))).status_code == 409
     # Editing the text of a reserved article is fine; its status stays.
     edited = await client.put(url, data={**form(title="예약중 수정"), **keep}, headers=bearer(SELLER))
@@ -116,7 +120,9 @@ async def test_every_command_delivered_twice_has_one_effect(client, sessionmaker
     for _ in range(2):
         assert (await reserve(sessionmaker, article["id"], trade))["outcome"] == "SUCCESS"
     for _ in range(2):
-        reply = await run_command(sessionmaker, MarkArticleSold(trade_id=trade, article_id=article["id"], buyer_id=BUYER))
+        reply = await run_command(
+            sessionmaker, MarkArticleSold(trade_id=trade, article_id=article["id"], buyer_id=BUYER)
+        )
         assert reply["outcome"] == "SUCCESS"
     for _ in range(2):  # a late release of a sold article is a no-op
         reply = await run_command(sessionmaker, ReleaseArticle(trade_id=trade, article_id=article["id"]))
@@ -132,14 +138,18 @@ async def test_refusals(client, sessionmaker):
     wrong_seller = await reserve(sessionmaker, article["id"], trade, seller=5)
     assert wrong_seller["outcome"] == "FAILURE" and "seller" in wrong_seller["reason"]
     assert (await reserve(sessionmaker, article["id"], trade, buyer=SELLER))["outcome"] == "FAILURE"
-    not_reserved = await run_command(sessionmaker, MarkArticleSold(trade_id=trade, article_id=article["id"], buyer_id=BUYER))
+    not_reserved = await run_command(
+        sessionmaker, MarkArticleSold(trade_id=trade, article_id=article["id"], buyer_id=BUYER)
+    )
     assert not_reserved["outcome"] == "FAILURE"
     assert (await reserve(sessionmaker, article["id"], trade))["outcome"] == "SUCCESS"
     other_trade = await run_command(
         sessionmaker, MarkArticleSold(trade_id=str(uuid.uuid4()), article_id=article["id"], buyer_id=BUYER)
     )
     assert other_trade["outcome"] == "FAILURE"
-    foreign_release = await run_command(sessionmaker, ReleaseArticle(trade_id=str(uuid.uuid4()), article_id=article["id"]))
+    foreign_release = await run_command(
+        sessionmaker, ReleaseArticle(trade_id=str(uuid.uuid4()), article_id=article["id"])
+    )
     assert foreign_release["outcome"] == "SUCCESS" and foreign_release["data"]["released"] is False
     assert (await status_of(client, article["id"]))["status"] == "RESERVED"
     deleted = await create(client, SELLER)
@@ -154,9 +164,9 @@ async def test_withdraw_and_restore_user_articles(client, sessionmaker):
     trade, sold_trade = str(uuid.uuid4()), str(uuid.uuid4())
     assert (await reserve(sessionmaker, reserved["id"], trade))["outcome"] == "SUCCESS"
     assert (await reserve(sessionmaker, sold["id"], sold_trade))["outcome"] == "SUCCESS"
-    assert (await run_command(sessionmaker, MarkArticleSold(trade_id=sold_trade, article_id=sold["id"], buyer_id=BUYER)))[
-        "outcome"
-    ] == "SUCCESS"
+    assert (
+        await run_command(sessionmaker, MarkArticleSold(trade_id=sold_trade, article_id=sold["id"], buyer_id=BUYER))
+    )["outcome"] == "SUCCESS"
 
     withdrawn = await run_command(sessionmaker, WithdrawUserArticles(user_id=SELLER))
     assert withdrawn["outcome"] == "SUCCESS"

@@ -29,7 +29,7 @@ from greenmarket.schemas import commands as c
 from greenmarket.schemas.events.chat import ChatRoomCreated
 from greenmarket.schemas.events.product import ProductCreated
 from support.kafka_reading import eventually, read_envelopes, relay_for
-from support.tokens import test_verifier
+from greenmarket.infra.testing.tokens import test_verifier
 
 COMMANDS = {
     "product": [

@@ -9,7 +9,7 @@ from sagas_harness import ALWAYS
 
 from greenmarket.sagas.trades import service as trades
 from greenmarket.schemas.events.user import AccountDeletionRequested
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 USER, OTHER = 7, 8
 

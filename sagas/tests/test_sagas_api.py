@@ -6,7 +6,7 @@ from greenmarket.sagas.trades import service as trades
 from greenmarket.schemas.events.chat import ChatRoomCreated
 from greenmarket.schemas.events.product import ProductCreated, ProductDeleted
 from support.kafka_reading import eventually
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER, STRANGER = 11, 22, 99
 OPERATOR = bearer(1, role="operator")

@@ -6,7 +6,7 @@ import asyncio
 
 from sagas_harness import ALWAYS, FakeParticipant
 
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER = 11, 22
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sagas_harness import ALWAYS, FakeParticipant, LockingProduct
 
 from greenmarket.sagas.trades import repository
-from support.tokens import bearer
+from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER, OTHER = 11, 22, 33
 

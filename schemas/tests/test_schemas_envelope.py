@@ -35,7 +35,7 @@ def test_envelope_round_trips_to_the_typed_payload():
 
 
 def test_every_contract_event_type_is_registered():
-    assert CONTRACT_EVENT_TYPES <= {cls.type_name for cls in all_messages()}
+    assert {cls.type_name for cls in all_messages()} >= CONTRACT_EVENT_TYPES
 
 
 def test_asyncapi_document_describes_every_message_on_its_channel():

@@ -55,8 +55,16 @@ def test_launcher_declares_api_relay_and_worker(tmp_path: Path):
     specs = {spec.name: spec for spec in launch.processes(ctx)}
     assert launch.SERVICE_NAME == "user" and set(specs) == {"user-api", "user-relay", "user-worker"}
     api = specs["user-api"]
-    assert api.argv[1:] == ["-m", "uvicorn", "--factory", "greenmarket.user.app:create_app",
-                            "--host", "127.0.0.1", "--port", "8001"]
+    assert api.argv[1:] == [
+        "-m",
+        "uvicorn",
+        "--factory",
+        "greenmarket.user.app:create_app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        "8001",
+    ]
     assert api.health_url == "http://127.0.0.1:8001/readyz"
     assert specs["user-relay"].argv[-3:] == ["relay", "--probe-port", "9011"]
     assert specs["user-worker"].argv[-2:] == ["--probe-port", "9012"]

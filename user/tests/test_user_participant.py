@@ -173,9 +173,7 @@ async def test_review_posted_counts_once_for_the_seller(client, app, broker):
 
     async def all_handled() -> bool:
         async with app.state.user_service.sessionmaker() as session:
-            handled = await session.scalar(
-                select(func.count()).where(PROCESSED_EVENTS.c.consumer == REVIEW_COUNTER)
-            )
+            handled = await session.scalar(select(func.count()).where(PROCESSED_EVENTS.c.consumer == REVIEW_COUNTER))
         return handled == 3
 
     await eventually(all_handled)

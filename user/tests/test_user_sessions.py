@@ -162,8 +162,16 @@ async def test_auth_without_a_token_is_not_an_error(client):
 
 def _claims(user_id: int, **overrides) -> dict:
     now = int(time.time())
-    return {"sub": str(user_id), "email": "x@example.com", "nickname": "x", "role": "operator",
-            "iat": now, "exp": now + 600, "jti": uuid.uuid4().hex, **overrides}
+    return {
+        "sub": str(user_id),
+        "email": "x@example.com",
+        "nickname": "x",
+        "role": "operator",
+        "iat": now,
+        "exp": now + 600,
+        "jti": uuid.uuid4().hex,
+        **overrides,
+    }
 
 
 async def test_bad_tokens_are_401_never_500(client, app):
@@ -179,8 +187,9 @@ async def test_bad_tokens_are_401_never_500(client, app):
     bad_tokens = {
         "alg none": jwt.encode(_claims(user["id"]), None, algorithm="none", headers={"kid": kid}),
         "wrong key": jwt.encode(_claims(user["id"]), other_key, algorithm="RS256", headers={"kid": kid}),
-        "expired": jwt.encode(_claims(user["id"], exp=int(time.time()) - 60), signing.private_key,
-                              algorithm="RS256", headers={"kid": kid}),
+        "expired": jwt.encode(
+            _claims(user["id"], exp=int(time.time()) - 60), signing.private_key, algorithm="RS256", headers={"kid": kid}
+        ),
         "tampered": f"{header}.{forged_payload}.{signature}",
         "hs256": jwt.encode(_claims(user["id"]), "s" * 32, algorithm="HS256", headers={"kid": kid}),
         "garbage": "not.a.token",

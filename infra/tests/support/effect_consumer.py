@@ -9,12 +9,11 @@ import asyncio
 import sys
 import tempfile
 
-from support.messaging_db import EFFECTS, record_effect
-
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
 from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
 from greenmarket.infra.worker import run_components
+from support.messaging_db import EFFECTS, record_effect
 
 
 def make_processor(database_url: str, bootstrap: str, group: str, delay: float) -> IdempotentProcessor:

@@ -17,7 +17,11 @@ from greenmarket.schemas import Envelope
 async def read_records(bootstrap_servers: str, topic: str, *, expected: int, timeout: float = 15.0) -> list:
     """Every record of `topic` from the beginning, once at least `expected` arrived (or timeout)."""
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=bootstrap_servers, group_id=None, auto_offset_reset="earliest", enable_auto_commit=False
+        topic,
+        bootstrap_servers=bootstrap_servers,
+        group_id=None,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
     )
     await consumer.start()
     records = []
@@ -37,7 +41,9 @@ async def read_records(bootstrap_servers: str, topic: str, *, expected: int, tim
 
 
 async def read_envelopes(bootstrap_servers: str, topic: str, *, expected: int, timeout: float = 15.0) -> list[Envelope]:
-    return [decode_value(r.value) for r in await read_records(bootstrap_servers, topic, expected=expected, timeout=timeout)]
+    return [
+        decode_value(r.value) for r in await read_records(bootstrap_servers, topic, expected=expected, timeout=timeout)
+    ]
 
 
 @asynccontextmanager

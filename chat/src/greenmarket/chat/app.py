@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 
 import socketio
 from fastapi import FastAPI, Request
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from greenmarket.chat.api import router
 from greenmarket.chat.broadcasts import Broadcaster, broadcasting_sessionmaker
@@ -37,7 +37,9 @@ def create_app(settings: ChatSettings | None = None, *, verifier: JwksVerifier |
         cors_allowed_origins=settings.cors_allowed_origins,
     )
     engine = create_engine(settings.database_url)
-    redis = Redis.from_url(settings.redis_url)
+    # A blocking pool: under a burst, senders wait a moment for a connection instead of failing
+    # with "Too many connections" (the rate limiter makes one round trip per message).
+    redis = Redis(connection_pool=BlockingConnectionPool.from_url(settings.redis_url, max_connections=64, timeout=5))
     broadcaster = Broadcaster(lambda event, data, room: sio.emit(event, data, room=room))
     sessionmaker = broadcasting_sessionmaker(engine, broadcaster)
     limiter = SendRateLimiter(

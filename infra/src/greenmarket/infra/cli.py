@@ -18,9 +18,10 @@ from importlib.metadata import EntryPoint, entry_points
 from typing import Any
 
 import typer
+from typer.core import TyperGroup
+
 from greenmarket.infra.stack.cli import app as stack_app
 from greenmarket.infra.stack.cli import up_command
-from typer.core import TyperGroup
 
 PLUGIN_GROUP = "greenmarket.cli"
 

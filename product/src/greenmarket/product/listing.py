@@ -95,13 +95,10 @@ def page_query(f: ArticleFilter, order: SortOrder, cursor: str | None, limit: in
         value, last_id = decode_cursor(cursor, order.name, value_type=order.value_type)
         after = tuple_(value, last_id)
         conditions.append(key < after if order.descending else key > after)
-    sort = (order.column.desc(), articles.c.id.desc()) if order.descending else (order.column.asc(), articles.c.id.asc())
-    return (
-        select(articles.c.id, order.column.label("sort_value"))
-        .where(*conditions)
-        .order_by(*sort)
-        .limit(limit + 1)
+    sort = (
+        (order.column.desc(), articles.c.id.desc()) if order.descending else (order.column.asc(), articles.c.id.asc())
     )
+    return select(articles.c.id, order.column.label("sort_value")).where(*conditions).order_by(*sort).limit(limit + 1)
 
 
 def next_cursor(order: SortOrder, rows: list, limit: int) -> str | None:

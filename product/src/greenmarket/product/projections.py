@@ -74,7 +74,9 @@ async def apply_user_events(session: AsyncSession, envelopes: list[Envelope]) ->
             await session.execute(
                 pg_insert(sellers)
                 .values(user_id=user_id, deleted=True)
-                .on_conflict_do_update(index_elements=[sellers.c.user_id], set_={"deleted": True, "updated_at": func.now()})
+                .on_conflict_do_update(
+                    index_elements=[sellers.c.user_id], set_={"deleted": True, "updated_at": func.now()}
+                )
             )
             await session.execute(
                 update(articles)

@@ -81,8 +81,13 @@ async def load_articles(session: AsyncSession, ids: list[int], *, viewer_id: int
         return []
     rows = (
         await session.execute(
-            select(articles, sellers.c.nickname, sellers.c.profile_image_url,
-                   sellers.c.address1.label("seller_address1"), sellers.c.address2.label("seller_address2"))
+            select(
+                articles,
+                sellers.c.nickname,
+                sellers.c.profile_image_url,
+                sellers.c.address1.label("seller_address1"),
+                sellers.c.address2.label("seller_address2"),
+            )
             .outerjoin(sellers, sellers.c.user_id == articles.c.seller_id)
             .where(articles.c.id.in_(ids))
         )
@@ -101,7 +106,9 @@ async def load_articles(session: AsyncSession, ids: list[int], *, viewer_id: int
         interested = set(
             (
                 await session.execute(
-                    select(interests.c.article_id).where(interests.c.user_id == viewer_id, interests.c.article_id.in_(ids))
+                    select(interests.c.article_id).where(
+                        interests.c.user_id == viewer_id, interests.c.article_id.in_(ids)
+                    )
                 )
             ).scalars()
         )

@@ -67,10 +67,7 @@ async def create(session: AsyncSession, **values) -> Account:
 
 async def change(session: AsyncSession, user_id: int, **values) -> Account:
     statement = (
-        update(users)
-        .where(users.c.id == user_id)
-        .values(**values, updated_at=func.now())
-        .returning(*_ACCOUNT_COLUMNS)
+        update(users).where(users.c.id == user_id).values(**values, updated_at=func.now()).returning(*_ACCOUNT_COLUMNS)
     )
     row = (await session.execute(statement)).one()
     return _account(row)

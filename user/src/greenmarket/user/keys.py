@@ -82,9 +82,7 @@ class KeyStore:
         """A new key signs from now on; the previous one stays published. Returns the new kid."""
         async with self.sessionmaker() as session, session.begin():
             await session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": KEY_LOCK})
-            await session.execute(
-                signing_keys.delete().where(signing_keys.c.retired_at < func.now() - PRUNE_AFTER)
-            )
+            await session.execute(signing_keys.delete().where(signing_keys.c.retired_at < func.now() - PRUNE_AFTER))
             await session.execute(
                 update(signing_keys).where(signing_keys.c.retired_at.is_(None)).values(retired_at=func.now())
             )

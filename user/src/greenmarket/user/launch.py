@@ -25,8 +25,15 @@ def processes(ctx: ServiceContext) -> list[ProcessSpec]:
         ProcessSpec(
             "user-api",
             [
-                sys.executable, "-m", "uvicorn", "--factory", "greenmarket.user.app:create_app",
-                "--host", "127.0.0.1", "--port", str(API_PORT),
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "greenmarket.user.app:create_app",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(API_PORT),
             ],
             env=env,
             health_url=f"http://127.0.0.1:{API_PORT}/readyz",

@@ -40,7 +40,9 @@ def decode_value(value: bytes | None) -> Envelope:
     try:
         return Envelope.model_validate_json(value)
     except ValidationError as exc:
-        raise UndecodableRecord(f"not an event envelope: {exc.error_count()} error(s): {exc.errors()[0]['msg']}") from exc
+        raise UndecodableRecord(
+            f"not an event envelope: {exc.error_count()} error(s): {exc.errors()[0]['msg']}"
+        ) from exc
 
 
 def header(headers, name: str) -> str | None:

@@ -33,7 +33,9 @@ DLQ_SUFFIX = ".dlq"
 REDRIVE_GROUP = "greenmarket-dlq-redrive"
 READ_TIMEOUT_SECONDS = 30.0
 
-RELEASE_CLAIM_SQL = text("DELETE FROM processed_events WHERE consumer = :consumer AND event_id = CAST(:event_id AS uuid)")
+RELEASE_CLAIM_SQL = text(
+    "DELETE FROM processed_events WHERE consumer = :consumer AND event_id = CAST(:event_id AS uuid)"
+)
 
 
 class UnknownDlq(LookupError):
@@ -153,7 +155,9 @@ class DlqTools:
             first = max(starts[tp], ends[tp] - preview)
             newest += await _read_range(consumer, tp, first, ends[tp])
         newest.sort(key=lambda r: (r.timestamp_ms, r.offset), reverse=True)
-        return DlqSummary(topic, topic.removeprefix(self.prefix).removesuffix(DLQ_SUFFIX), records, pending, newest[:preview])
+        return DlqSummary(
+            topic, topic.removeprefix(self.prefix).removesuffix(DLQ_SUFFIX), records, pending, newest[:preview]
+        )
 
     async def redrive(self, topic: str, *, from_offset: int | None = None) -> RedriveResult:
         topic = await self._require(topic)
@@ -258,6 +262,8 @@ async def _release_claim(engines, record: DlqRecord) -> int:
     released = 0
     for engine in engines:
         async with engine.begin() as connection:
-            result = await connection.execute(RELEASE_CLAIM_SQL, {"consumer": consumer_name, "event_id": record.event_id})
+            result = await connection.execute(
+                RELEASE_CLAIM_SQL, {"consumer": consumer_name, "event_id": record.event_id}
+            )
             released += result.rowcount or 0
     return released

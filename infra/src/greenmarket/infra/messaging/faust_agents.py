@@ -70,7 +70,9 @@ def _install_probes(app: faust.App, readiness_checks: Callable[[], list[Readines
         async def get(self, request: Request) -> Response:
             checks = await run_checks(readiness_checks())
             ready = all(result == "ok" for result in checks.values())
-            return self.json({"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503)
+            return self.json(
+                {"status": "ready" if ready else "not ready", "checks": checks}, status=200 if ready else 503
+            )
 
     @app.page("/metrics")
     class Metrics(View):

@@ -1,6 +1,6 @@
 """The `ops` process: the lag monitor running in the background behind `/api/ops/*` and `/metrics`.
 
-    uvicorn --factory greenmarket.infra.ops.app:create_app --port 8005
+uvicorn --factory greenmarket.infra.ops.app:create_app --port 8005
 """
 
 from __future__ import annotations
@@ -22,7 +22,9 @@ from greenmarket.infra.web.health import kafka_check
 
 
 def build_monitor(settings: OpsSettings) -> LagMonitor:
-    reader = BrokerReader(settings.kafka_bootstrap_servers, group_filter=settings.lag_group_prefix or settings.topic_prefix)
+    reader = BrokerReader(
+        settings.kafka_bootstrap_servers, group_filter=settings.lag_group_prefix or settings.topic_prefix
+    )
     return LagMonitor(reader, window_size=settings.lag_window_size, interval=settings.lag_poll_interval)
 
 

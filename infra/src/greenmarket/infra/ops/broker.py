@@ -113,13 +113,17 @@ class BrokerReader:
                 for described in response.groups:
                     _fill_description(reading, described)
             offsets = await self._admin.list_consumer_group_offsets(name)
-            reading.committed = {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0}
+            reading.committed = {
+                (tp.topic, tp.partition): meta.offset for tp, meta in offsets.items() if meta.offset >= 0
+            }
         except Exception as exc:  # noqa: BLE001 - one unreadable group is shown as ERR, not a failed cycle
             log.warning("cannot read consumer group %s: %r", name, exc)
             reading.error = f"{type(exc).__name__}: {exc}"[:300]
         return reading
 
-    async def record_timestamps(self, wanted: set[tuple[str, int, int]], timeout: float = 2.0) -> dict[tuple[str, int, int], int | None]:
+    async def record_timestamps(
+        self, wanted: set[tuple[str, int, int]], timeout: float = 2.0
+    ) -> dict[tuple[str, int, int], int | None]:
         """Timestamp (ms) of the record at each (topic, partition, offset); cached, since records never change.
 
         The record at an offset may be gone (retention) or be a transaction marker: then the first
@@ -133,7 +137,9 @@ class BrokerReader:
             self._timestamps.update(await self._fetch_timestamps(missing, timeout))
         return {key: self._timestamps.get(key) for key in wanted}
 
-    async def _fetch_timestamps(self, keys: set[tuple[str, int, int]], timeout: float) -> dict[tuple[str, int, int], int]:
+    async def _fetch_timestamps(
+        self, keys: set[tuple[str, int, int]], timeout: float
+    ) -> dict[tuple[str, int, int], int]:
         consumer = self._consumer
         by_tp = {TopicPartition(topic, partition): offset for topic, partition, offset in keys}
         consumer.assign(list(by_tp))

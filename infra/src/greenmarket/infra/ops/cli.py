@@ -191,7 +191,7 @@ def projections_list() -> None:
 @projections_app.command("rebuild")
 def projections_rebuild(name: str) -> None:
     """Empty the view and replay its topics; the live agent keeps consuming meanwhile (see docs/operations.md)."""
-    from greenmarket.infra.messaging.rebuild import UnknownProjection, find_projection, rebuild
+    from greenmarket.infra.messaging.rebuild import UnknownProjection, find_projection
 
     try:
         spec = find_projection(name)

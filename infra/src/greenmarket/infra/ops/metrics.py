@@ -20,17 +20,25 @@ class LagCollector:
         self.source: Callable[[], LagSnapshot | None] = lambda: None
 
     def collect(self):
-        lag = GaugeMetricFamily("kafka_consumergroup_group_lag", "Messages the group is behind, per partition", labels=PARTITION_LABELS)
+        lag = GaugeMetricFamily(
+            "kafka_consumergroup_group_lag", "Messages the group is behind, per partition", labels=PARTITION_LABELS
+        )
         lag_seconds = GaugeMetricFamily(
             "kafka_consumergroup_group_lag_seconds",
             "Age in seconds of the oldest record the group has not consumed, per partition",
             labels=PARTITION_LABELS,
         )
-        max_lag = GaugeMetricFamily("kafka_consumergroup_group_max_lag", "Largest partition lag of the group", labels=["group"])
-        max_lag_seconds = GaugeMetricFamily(
-            "kafka_consumergroup_group_max_lag_seconds", "Largest partition lag of the group in seconds", labels=["group"]
+        max_lag = GaugeMetricFamily(
+            "kafka_consumergroup_group_max_lag", "Largest partition lag of the group", labels=["group"]
         )
-        sum_lag = GaugeMetricFamily("kafka_consumergroup_group_sum_lag", "Sum of the group's partition lags", labels=["group"])
+        max_lag_seconds = GaugeMetricFamily(
+            "kafka_consumergroup_group_max_lag_seconds",
+            "Largest partition lag of the group in seconds",
+            labels=["group"],
+        )
+        sum_lag = GaugeMetricFamily(
+            "kafka_consumergroup_group_sum_lag", "Sum of the group's partition lags", labels=["group"]
+        )
         topic_sum_lag = GaugeMetricFamily(
             "kafka_consumergroup_group_topic_sum_lag", "Sum of the group's lags per topic", labels=["group", "topic"]
         )

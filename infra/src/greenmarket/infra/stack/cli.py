@@ -10,11 +10,12 @@ import sys
 from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
 from greenmarket.infra.stack.config import StackConfig
 from greenmarket.infra.stack.manager import ALL_COMPONENTS, Stack
 from greenmarket.infra.stack.process import PidRecord, StackError, pid_alive
-from rich.console import Console
-from rich.table import Table
 
 # Piped output (CI logs) gets wide lines rather than tables folded at 80 columns.
 console = Console(highlight=False, width=None if sys.stdout.isatty() else 200)

@@ -77,7 +77,13 @@ def photo(seed: int) -> bytes:
 def _login(client: httpx.Client, email: str, nickname: str, address1: str, address2: str) -> int:
     joined = client.post(
         "/api/user/join",
-        json={"email": email, "password": DEMO_PASSWORD, "nickname": nickname, "address1": address1, "address2": address2},
+        json={
+            "email": email,
+            "password": DEMO_PASSWORD,
+            "nickname": nickname,
+            "address1": address1,
+            "address2": address2,
+        },
     )
     if joined.status_code not in (201, 409):
         joined.raise_for_status()

@@ -14,6 +14,9 @@ from pathlib import Path
 from types import ModuleType
 
 import httpx
+from rich.console import Console
+from rich.table import Table
+
 from greenmarket.infra.stack.config import StackConfig
 from greenmarket.infra.stack.manager import ALL_COMPONENTS, Stack, lease, other_users
 from greenmarket.infra.stack.process import (
@@ -31,8 +34,6 @@ from greenmarket.infra.stack.services import (
     ensure_database,
 )
 from greenmarket.infra.stack.web import build_web_if_changed
-from rich.console import Console
-from rich.table import Table
 
 SERVICES_GROUP = "greenmarket.services"
 STOP_GRACE_S = 10.0
@@ -253,7 +254,9 @@ def seed_demo_once(console: Console, config: StackConfig, ctx: ServiceContext) -
     console.print("[dim]adding demo data through the gateway[/dim]")
     result = seed(config.gateway_url, ctx.base_env("user"))
     marker.write_text(f"{result.people} people, {result.articles} articles\n")
-    console.print(f"demo data: {result.people} people, {result.articles} articles; operator {OPERATOR_EMAIL} / {DEMO_PASSWORD}")
+    console.print(
+        f"demo data: {result.people} people, {result.articles} articles; operator {OPERATOR_EMAIL} / {DEMO_PASSWORD}"
+    )
 
 
 def _stop_stack(console: Console, stack: Stack, started: list[str], keep_stack: bool) -> None:

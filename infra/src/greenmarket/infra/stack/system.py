@@ -115,7 +115,7 @@ def user_can_reach(user: str, path: Path) -> bool:
 
 def chown_tree(path: Path, user: str) -> None:
     entry = pwd.getpwnam(user)
-    for root, dirs, files in os.walk(path):
+    for root, _dirs, files in os.walk(path):
         os.chown(root, entry.pw_uid, entry.pw_gid)
         for name in files:
             os.chown(os.path.join(root, name), entry.pw_uid, entry.pw_gid)

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from greenmarket.infra.stack.config import StackConfig
 from greenmarket.infra.stack.manager import BACKING_SERVICES, Stack, lease, other_users
 from greenmarket.infra.stack.postgres import create_database_async, drop_database_async
@@ -167,6 +168,7 @@ async def _delete_topics_with_prefix(bootstrap_servers: str, prefix: str) -> Non
 async def _drop_orphaned_databases(admin_dsn: str) -> None:
     """Drop test databases whose pytest process died before it could drop them."""
     import asyncpg
+
     from greenmarket.infra.stack.process import pid_alive
 
     conn = await asyncpg.connect(admin_dsn, timeout=10)

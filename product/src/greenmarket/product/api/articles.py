@@ -35,11 +35,19 @@ def cursor_problem(error: BadCursor) -> Problem:
     return Problem(422, str(error), title="Validation failed", errors=[{"field": "cursor", "message": str(error)}])
 
 
-def article_fields(title: str, content: str, price: int, category_id: int, address1: str, address2: str) -> ArticleFields:
-    blank = [name for name, value in (("title", title), ("address1", address1), ("address2", address2)) if not value.strip()]
+def article_fields(
+    title: str, content: str, price: int, category_id: int, address1: str, address2: str
+) -> ArticleFields:
+    blank = [
+        name for name, value in (("title", title), ("address1", address1), ("address2", address2)) if not value.strip()
+    ]
     if blank:
-        raise Problem(422, "Required fields are blank.", title="Validation failed",
-                      errors=[{"field": name, "message": "must not be blank"} for name in blank])
+        raise Problem(
+            422,
+            "Required fields are blank.",
+            title="Validation failed",
+            errors=[{"field": name, "message": "must not be blank"} for name in blank],
+        )
     return ArticleFields(title.strip(), content, price, category_id, address1.strip(), address2.strip())
 
 
@@ -65,8 +73,12 @@ async def list_products(
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> JSONResponse:
     if keyword is not None and len(keyword.strip()) < 2:
-        raise Problem(422, "The keyword needs 2 to 30 characters.", title="Validation failed",
-                      errors=[{"field": "keyword", "message": "2 to 30 characters, not only spaces"}])
+        raise Problem(
+            422,
+            "The keyword needs 2 to 30 characters.",
+            title="Validation failed",
+            errors=[{"field": "keyword", "message": "2 to 30 characters, not only spaces"}],
+        )
     filters = ArticleFilter(
         keyword=keyword.strip() if keyword else None,
         category_id=category_id,

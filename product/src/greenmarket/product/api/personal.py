@@ -54,14 +54,18 @@ async def my_purchases(
 
 
 @router.post("/api/products/{article_id}/interest", status_code=201)
-async def mark_interest(article_id: ArticleId, user: Principal = Depends(current_user), db=Depends(deps.session)) -> Response:
+async def mark_interest(
+    article_id: ArticleId, user: Principal = Depends(current_user), db=Depends(deps.session)
+) -> Response:
     async with db.begin():
         await add_interest(db, user.user_id, article_id)
     return Response(status_code=201, headers={"Location": f"/api/products/{article_id}/interest"})
 
 
 @router.delete("/api/products/{article_id}/interest", status_code=204)
-async def unmark_interest(article_id: ArticleId, user: Principal = Depends(current_user), db=Depends(deps.session)) -> Response:
+async def unmark_interest(
+    article_id: ArticleId, user: Principal = Depends(current_user), db=Depends(deps.session)
+) -> Response:
     async with db.begin():
         await remove_interest(db, user.user_id, article_id)
     return Response(status_code=204)
@@ -70,8 +74,13 @@ async def unmark_interest(article_id: ArticleId, user: Principal = Depends(curre
 @router.get("/api/products/{article_id}/review")
 async def read_review(article_id: ArticleId, db=Depends(deps.session)) -> JSONResponse:
     row = await get_review(db, article_id)
-    review = Review(article_id=row.article_id, reviewer_id=row.reviewer_id, rating=row.rating, content=row.content,
-                    created_at=row.created_at)
+    review = Review(
+        article_id=row.article_id,
+        reviewer_id=row.reviewer_id,
+        rating=row.rating,
+        content=row.content,
+        created_at=row.created_at,
+    )
     return JSONResponse(review.model_dump(mode="json", by_alias=True))
 
 
@@ -83,7 +92,15 @@ async def write_review(
         await post_review(db, user.user_id, article_id, body.rating, body.content)
     async with db.begin():
         row = await get_review(db, article_id)
-    review = Review(article_id=row.article_id, reviewer_id=row.reviewer_id, rating=row.rating, content=row.content,
-                    created_at=row.created_at)
-    return JSONResponse(review.model_dump(mode="json", by_alias=True), status_code=201,
-                        headers={"Location": f"/api/products/{article_id}/review"})
+    review = Review(
+        article_id=row.article_id,
+        reviewer_id=row.reviewer_id,
+        rating=row.rating,
+        content=row.content,
+        created_at=row.created_at,
+    )
+    return JSONResponse(
+        review.model_dump(mode="json", by_alias=True),
+        status_code=201,
+        headers={"Location": f"/api/products/{article_id}/review"},
+    )

@@ -49,8 +49,14 @@ async def _insert_images(session: AsyncSession, article_id: int, images: list[St
     await session.execute(
         insert(article_images),
         [
-            {"article_id": article_id, "position": i, "url": im.url, "thumb_url": im.thumb_url,
-             "width": im.width, "height": im.height}
+            {
+                "article_id": article_id,
+                "position": i,
+                "url": im.url,
+                "thumb_url": im.thumb_url,
+                "width": im.width,
+                "height": im.height,
+            }
             for i, im in enumerate(images)
         ],
     )
@@ -86,13 +92,13 @@ async def create_article(
         async with sessionmaker() as session, session.begin():
             # Until user.events tells us more, the token's nickname is the best seller name we have.
             await session.execute(
-                pg_insert(sellers).values(user_id=seller.user_id, nickname=seller.nickname or None).on_conflict_do_nothing()
+                pg_insert(sellers)
+                .values(user_id=seller.user_id, nickname=seller.nickname or None)
+                .on_conflict_do_nothing()
             )
             article_id = (
                 await session.execute(
-                    insert(articles)
-                    .values(seller_id=seller.user_id, **fields.__dict__)
-                    .returning(articles.c.id)
+                    insert(articles).values(seller_id=seller.user_id, **fields.__dict__).returning(articles.c.id)
                 )
             ).scalar_one()
             await _insert_images(session, article_id, stored)
@@ -115,8 +121,12 @@ async def update_article(
 ) -> None:
     check_category(fields.category_id)
     if len(set(keep_images)) != len(keep_images):
-        raise Problem(422, "keepImages lists an image twice.", title="Validation failed",
-                      errors=[{"field": "keepImages", "message": "duplicate url"}])
+        raise Problem(
+            422,
+            "keepImages lists an image twice.",
+            title="Validation failed",
+            errors=[{"field": "keepImages", "message": "duplicate url"}],
+        )
     check_image_count(len(keep_images) + len(decoded_images))
     staged = StagedImages(store)
     removed_files: list[str] = []
@@ -133,16 +143,23 @@ async def update_article(
                 raise as_problem(violation) from None
             current = (
                 await session.execute(
-                    select(article_images).where(article_images.c.article_id == article_id).order_by(article_images.c.position)
+                    select(article_images)
+                    .where(article_images.c.article_id == article_id)
+                    .order_by(article_images.c.position)
                 )
             ).all()
             by_url = {row.url: row for row in current}
             unknown = [url for url in keep_images if url not in by_url]
             if unknown:
-                raise Problem(422, "keepImages may only list this article's current image urls.",
-                              title="Validation failed",
-                              errors=[{"field": "keepImages", "message": f"not an image of this article: {unknown[0]}"}])
-            kept = [StoredImage(by_url[u].url, by_url[u].thumb_url, by_url[u].width, by_url[u].height) for u in keep_images]
+                raise Problem(
+                    422,
+                    "keepImages may only list this article's current image urls.",
+                    title="Validation failed",
+                    errors=[{"field": "keepImages", "message": f"not an image of this article: {unknown[0]}"}],
+                )
+            kept = [
+                StoredImage(by_url[u].url, by_url[u].thumb_url, by_url[u].width, by_url[u].height) for u in keep_images
+            ]
             removed_files = [f for row in current if row.url not in keep_images for f in (row.url, row.thumb_url)]
             await session.execute(delete(article_images).where(article_images.c.article_id == article_id))
             await _insert_images(session, article_id, kept + stored)
@@ -175,7 +192,9 @@ async def delete_article(
             raise as_problem(violation) from None
         files = [
             f
-            for row in (await session.execute(select(article_images).where(article_images.c.article_id == article_id))).all()
+            for row in (
+                await session.execute(select(article_images).where(article_images.c.article_id == article_id))
+            ).all()
             for f in (row.url, row.thumb_url)
         ]
         # The row stays (soft delete) so a sale's buyer and review keep their article id;

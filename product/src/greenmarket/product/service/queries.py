@@ -30,22 +30,24 @@ async def list_articles(
 
 
 async def get_article(session: AsyncSession, article_id: int, viewer_id: int | None) -> Article | None:
-    visible_id = (
-        await session.execute(select(articles.c.id).where(articles.c.id == article_id, visible()))
-    ).scalar()
+    visible_id = (await session.execute(select(articles.c.id).where(articles.c.id == article_id, visible()))).scalar()
     if visible_id is None:
         return None
     found = await load_articles(session, [visible_id], viewer_id=viewer_id)
     return found[0] if found else None
 
 
-async def _keyset_page(session: AsyncSession, query, key_column, id_column, name: str, cursor, limit, viewer_id) -> Page:
+async def _keyset_page(
+    session: AsyncSession, query, key_column, id_column, name: str, cursor, limit, viewer_id
+) -> Page:
     if cursor:
         value, last_id = decode_cursor(cursor, name, value_type=datetime)
         query = query.where(tuple_(key_column, id_column) < tuple_(value, last_id))
     rows = (
         await session.execute(
-            query.add_columns(key_column.label("sort_value")).order_by(key_column.desc(), id_column.desc()).limit(limit + 1)
+            query.add_columns(key_column.label("sort_value"))
+            .order_by(key_column.desc(), id_column.desc())
+            .limit(limit + 1)
         )
     ).all()
     items = await load_articles(session, [row.id for row in rows[:limit]], viewer_id=viewer_id)

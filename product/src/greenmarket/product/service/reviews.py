@@ -24,7 +24,9 @@ async def post_review(session: AsyncSession, user_id: int, article_id: int, rati
     inserted = (
         await session.execute(
             pg_insert(reviews)
-            .values(article_id=article_id, reviewer_id=user_id, seller_id=article.seller_id, rating=rating, content=content)
+            .values(
+                article_id=article_id, reviewer_id=user_id, seller_id=article.seller_id, rating=rating, content=content
+            )
             .on_conflict_do_nothing()
             .returning(reviews.c.article_id)
         )

@@ -34,10 +34,16 @@ async def reserve_article(session: AsyncSession, command: ReserveArticle) -> dic
         await session.execute(
             update(articles)
             .where(articles.c.id == article.id)
-            .values(status=Status.RESERVED.value, buyer_id=command.buyer_id, trade_id=command.trade_id,
-                    updated_at=func.now())
+            .values(
+                status=Status.RESERVED.value,
+                buyer_id=command.buyer_id,
+                trade_id=command.trade_id,
+                updated_at=func.now(),
+            )
         )
-        await publish_status_change(session, article, Status.RESERVED, buyer_id=command.buyer_id, trade_id=command.trade_id)
+        await publish_status_change(
+            session, article, Status.RESERVED, buyer_id=command.buyer_id, trade_id=command.trade_id
+        )
     return {"articleId": article.id, "status": Status.RESERVED.value}
 
 
@@ -78,11 +84,13 @@ async def withdraw_user_articles(session: AsyncSession, command: WithdrawUserArt
     """
     buying = (
         await session.execute(
-            select(articles.c.id).where(
+            select(articles.c.id)
+            .where(
                 articles.c.buyer_id == command.user_id,
                 articles.c.status == Status.RESERVED.value,
                 articles.c.deleted_at.is_(None),
-            ).limit(1)
+            )
+            .limit(1)
         )
     ).scalar()
     if buying is not None:
@@ -109,8 +117,13 @@ async def withdraw_user_articles(session: AsyncSession, command: WithdrawUserArt
         await session.execute(
             update(articles)
             .where(articles.c.id.in_([row.id for row in rows]))
-            .values(status=Status.ON_SALE.value, buyer_id=None, trade_id=None,
-                    hidden_reason=HiddenReason.WITHDRAWN.value, updated_at=func.now())
+            .values(
+                status=Status.ON_SALE.value,
+                buyer_id=None,
+                trade_id=None,
+                hidden_reason=HiddenReason.WITHDRAWN.value,
+                updated_at=func.now(),
+            )
         )
     return {"withdrawn": [row.id for row in rows], "released": released}
 
@@ -118,13 +131,19 @@ async def withdraw_user_articles(session: AsyncSession, command: WithdrawUserArt
 async def restore_user_articles(session: AsyncSession, command: RestoreUserArticles) -> dict[str, Any]:
     """Compensation of the withdrawal: the articles show again (released reservations stay released)."""
     restored = (
-        await session.execute(
-            update(articles)
-            .where(articles.c.seller_id == command.user_id, articles.c.hidden_reason == HiddenReason.WITHDRAWN.value)
-            .values(hidden_reason=None, updated_at=func.now())
-            .returning(articles.c.id)
+        (
+            await session.execute(
+                update(articles)
+                .where(
+                    articles.c.seller_id == command.user_id, articles.c.hidden_reason == HiddenReason.WITHDRAWN.value
+                )
+                .values(hidden_reason=None, updated_at=func.now())
+                .returning(articles.c.id)
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     return {"restored": sorted(restored)}
 
 
