@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
-from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
-from greenmarket.infra.messaging.topics import topic_name
+from greenmarket.infra.messaging.consumer import ConsumerRunner, idempotent_consumer
 from greenmarket.schemas import Envelope
 from greenmarket.schemas.events.product import ReviewPosted
 from greenmarket.user import lifecycle
@@ -28,16 +26,12 @@ def review_counter(
     topic_prefix: str = "",
     max_attempts: int = 3,
 ) -> ConsumerRunner:
-    processor = IdempotentProcessor(
+    return idempotent_consumer(
         REVIEW_COUNTER,
+        ["product.events"],
         sessionmaker,
-        DeadLetterPublisher(bootstrap_servers),
+        bootstrap_servers=bootstrap_servers,
+        topic_prefix=topic_prefix,
         handler=on_product_event,
         max_attempts=max_attempts,
-    )
-    return ConsumerRunner(
-        bootstrap_servers=bootstrap_servers,
-        group_id=f"{topic_prefix}{REVIEW_COUNTER}",
-        topics=[topic_name("product.events", topic_prefix)],
-        processor=processor,
     )

@@ -218,3 +218,32 @@ class ConsumerRunner:
         finally:
             await consumer.stop()
             await self.processor.dead_letters.close()
+
+
+def idempotent_consumer(
+    consumer: str,
+    topics: list[str] | tuple[str, ...],
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    bootstrap_servers: str,
+    topic_prefix: str = "",
+    handler: Handler | None = None,
+    batch_handler: BatchHandler | None = None,
+    max_attempts: int = 3,
+) -> ConsumerRunner:
+    """The usual wiring: the consumer's name is its group (under the deployment's prefix), and
+    `topics` are logical names. Every plain consumer and saga participant is built this way."""
+    processor = IdempotentProcessor(
+        consumer,
+        sessionmaker,
+        DeadLetterPublisher(bootstrap_servers),
+        handler=handler,
+        batch_handler=batch_handler,
+        max_attempts=max_attempts,
+    )
+    return ConsumerRunner(
+        bootstrap_servers=bootstrap_servers,
+        group_id=f"{topic_prefix}{consumer}",
+        topics=[f"{topic_prefix}{topic}" for topic in topics],
+        processor=processor,
+    )

@@ -14,10 +14,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
-from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
+from greenmarket.infra.messaging.consumer import ConsumerRunner, idempotent_consumer
 from greenmarket.infra.messaging.outbox import Outbox
-from greenmarket.infra.messaging.topics import topic_name
 from greenmarket.schemas import Envelope, Message, message_class
 from greenmarket.schemas.commands import CommandReply
 
@@ -85,16 +83,12 @@ class Participant:
         topic_prefix: str = "",
         max_attempts: int = 3,
     ) -> ConsumerRunner:
-        processor = IdempotentProcessor(
+        return idempotent_consumer(
             self.consumer_name,
+            [f"{self.service}.commands"],
             sessionmaker,
-            DeadLetterPublisher(bootstrap_servers),
+            bootstrap_servers=bootstrap_servers,
+            topic_prefix=topic_prefix,
             handler=self.handle,
             max_attempts=max_attempts,
-        )
-        return ConsumerRunner(
-            bootstrap_servers=bootstrap_servers,
-            group_id=f"{topic_prefix}{self.consumer_name}",
-            topics=[topic_name(f"{self.service}.commands", topic_prefix)],
-            processor=processor,
         )

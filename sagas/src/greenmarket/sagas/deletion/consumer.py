@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
-from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
-from greenmarket.infra.messaging.topics import topic_name
+from greenmarket.infra.messaging.consumer import ConsumerRunner, idempotent_consumer
 from greenmarket.sagas.deletion.saga import ACCOUNT_DELETION
 from greenmarket.sagas.runtime.engine import SagaEngine
 from greenmarket.schemas import Envelope
@@ -39,15 +37,11 @@ def deletion_runner(
     bootstrap_servers: str,
     topic_prefix: str = "",
 ) -> ConsumerRunner:
-    processor = IdempotentProcessor(
+    return idempotent_consumer(
         CONSUMER,
+        ["user.events"],
         sessionmaker,
-        DeadLetterPublisher(bootstrap_servers),
-        handler=deletion_handler(engine),
-    )
-    return ConsumerRunner(
         bootstrap_servers=bootstrap_servers,
-        group_id=f"{topic_prefix}{CONSUMER}",
-        topics=[topic_name("user.events", topic_prefix)],
-        processor=processor,
+        topic_prefix=topic_prefix,
+        handler=deletion_handler(engine),
     )

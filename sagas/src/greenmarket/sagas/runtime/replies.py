@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
-from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
-from greenmarket.infra.messaging.topics import REPLY_TOPIC, topic_name
+from greenmarket.infra.messaging.consumer import ConsumerRunner, idempotent_consumer
+from greenmarket.infra.messaging.topics import REPLY_TOPIC
 from greenmarket.sagas.runtime.engine import SagaEngine
 
 CONSUMER = "sagas-replies"
@@ -20,16 +19,12 @@ def reply_runner(
     topic_prefix: str = "",
     max_attempts: int = 3,
 ) -> ConsumerRunner:
-    processor = IdempotentProcessor(
+    return idempotent_consumer(
         CONSUMER,
+        [REPLY_TOPIC],
         sessionmaker,
-        DeadLetterPublisher(bootstrap_servers),
+        bootstrap_servers=bootstrap_servers,
+        topic_prefix=topic_prefix,
         handler=engine.on_reply,
         max_attempts=max_attempts,
-    )
-    return ConsumerRunner(
-        bootstrap_servers=bootstrap_servers,
-        group_id=f"{topic_prefix}{CONSUMER}",
-        topics=[topic_name(REPLY_TOPIC, topic_prefix)],
-        processor=processor,
     )

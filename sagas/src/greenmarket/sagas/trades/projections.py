@@ -9,9 +9,7 @@ from sqlalchemy import update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
-from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
-from greenmarket.infra.messaging.topics import topic_name
+from greenmarket.infra.messaging.consumer import ConsumerRunner, idempotent_consumer
 from greenmarket.sagas.models import article_view, room_view
 from greenmarket.schemas import Envelope
 
@@ -60,15 +58,11 @@ def projection_runner(
     bootstrap_servers: str,
     topic_prefix: str = "",
 ) -> ConsumerRunner:
-    processor = IdempotentProcessor(
+    return idempotent_consumer(
         CONSUMER,
+        TOPICS,
         sessionmaker,
-        DeadLetterPublisher(bootstrap_servers),
-        handler=apply_event,
-    )
-    return ConsumerRunner(
         bootstrap_servers=bootstrap_servers,
-        group_id=f"{topic_prefix}{CONSUMER}",
-        topics=[topic_name(t, topic_prefix) for t in TOPICS],
-        processor=processor,
+        topic_prefix=topic_prefix,
+        handler=apply_event,
     )
