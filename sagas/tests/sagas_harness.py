@@ -17,6 +17,7 @@ from sqlalchemy import select
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.messaging.outbox import Outbox
 from greenmarket.infra.messaging.participant import CommandRefused, Participant
+from greenmarket.infra.testing.tokens import test_verifier
 from greenmarket.sagas.app import create_app
 from greenmarket.sagas.models import saga_steps
 from greenmarket.sagas.orchestrator import build_engine, components
@@ -29,7 +30,6 @@ from greenmarket.schemas import commands as c
 from greenmarket.schemas.events.chat import ChatRoomCreated
 from greenmarket.schemas.events.product import ProductCreated
 from support.kafka_reading import eventually, read_envelopes, relay_for
-from greenmarket.infra.testing.tokens import test_verifier
 
 COMMANDS = {
     "product": [
@@ -252,4 +252,4 @@ class Harness:
         app = create_app(self.settings, verifier=test_verifier())
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sagas") as client:
             yield client
-        await app.state.db_engine.dispose()
+        await app.state.engine.dispose()

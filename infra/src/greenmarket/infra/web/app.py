@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from contextlib import AbstractAsyncContextManager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 
+from greenmarket.infra.auth import JwksVerifier
+from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.logging import configure_logging
-from greenmarket.infra.web.health import ReadinessCheck, run_checks
+from greenmarket.infra.settings import ServiceSettings
+from greenmarket.infra.web.health import ReadinessCheck, database_check, kafka_check, run_checks
 from greenmarket.infra.web.metrics import RequestMetricsMiddleware, metrics_response
 from greenmarket.infra.web.problems import PROBLEM_JSON, install_problem_handlers
 
@@ -42,7 +45,13 @@ def create_service_app(
         if ready:
             return JSONResponse({"status": "ready", "checks": checks})
         return JSONResponse(
-            {"type": "about:blank", "title": "Service Unavailable", "status": 503, "detail": "not ready", "checks": checks},
+            {
+                "type": "about:blank",
+                "title": "Service Unavailable",
+                "status": 503,
+                "detail": "not ready",
+                "checks": checks,
+            },
             status_code=503,
             media_type=PROBLEM_JSON,
         )
@@ -53,4 +62,35 @@ def create_service_app(
 
     for router in routers:
         app.include_router(router)
+    return app
+
+
+def create_database_service_app(
+    name: str,
+    settings: ServiceSettings,
+    *,
+    routers: Sequence[APIRouter] = (),
+    verifier: JwksVerifier | None = None,
+) -> FastAPI:
+    """A service app that owns a database: engine, sessions, token verifier, and a readiness
+    check of both the database and Kafka. `app.state` gets settings, engine, sessionmaker and
+    jwks_verifier; the engine is disposed at shutdown."""
+    engine = create_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        await engine.dispose()
+
+    app = create_service_app(
+        name,
+        routers=routers,
+        readiness_checks=lambda: [database_check(engine), kafka_check(settings.kafka_bootstrap_servers)],
+        lifespan=lifespan,
+        log_level=settings.log_level,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.jwks_verifier = verifier or JwksVerifier.from_url(settings.jwks_url)
     return app
