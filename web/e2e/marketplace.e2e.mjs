@@ -5,14 +5,19 @@
 //   node e2e/marketplace.e2e.mjs            (e2e/run.sh calls this after the unit tests)
 //
 // Env: GREENMARKET_URL, CHROMIUM_PATH (/usr/bin/chromium), GREENMARKET_E2E_SCREENSHOTS,
-//      GREENMARKET_OPERATOR_EMAIL / GREENMARKET_OPERATOR_PASSWORD (operator scenario),
-//      GREENMARKET_E2E_STOP_WORKER / GREENMARKET_E2E_START_WORKER / GREENMARKET_E2E_WORKER_GROUP
-//      (optional: shell commands to stop and restart one worker, and its consumer group, to watch its lag).
-import { execSync } from 'node:child_process';
+//      GREENMARKET_OPERATOR_EMAIL / GREENMARKET_OPERATOR_PASSWORD (an existing operator; otherwise the
+//        suite joins a user and promotes it with `greenmarket users promote`, see operator.mjs),
+//      GREENMARKET_USER_DATABASE_URL (the user database for that promotion),
+//      GREENMARKET_E2E_STOP_WORKER / GREENMARKET_E2E_START_WORKER (shell commands; default: SIGSTOP /
+//        SIGCONT to the product worker of the system under test, found by workers.mjs),
+//      GREENMARKET_E2E_WORKER_GROUP (default product-participant).
+import { readdirSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { Suite, assert, eventually, makePng, sleep } from './lib.mjs';
+import { promoteToOperator } from './operator.mjs';
+import { workerControl } from './workers.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BASE = (process.env.GREENMARKET_URL || 'http://127.0.0.1:8080').replace(/\/$/, '');
@@ -22,6 +27,7 @@ const OP_EMAIL = process.env.GREENMARKET_OPERATOR_EMAIL || '';
 const OP_PASSWORD = process.env.GREENMARKET_OPERATOR_PASSWORD || '';
 const LIVE_MS = Number(process.env.GREENMARKET_E2E_LIVE_TIMEOUT_MS || 15000);
 const SAGA_MS = Number(process.env.GREENMARKET_E2E_SAGA_TIMEOUT_MS || 30000);
+const GROUP = process.env.GREENMARKET_E2E_WORKER_GROUP || 'product-participant';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 const region = { address1: '서울특별시', address2: `e2e${stamp}`.slice(0, 30) };
@@ -32,6 +38,12 @@ const title = `몬스테라 ${keyword}`;
 const content = '잘 키운 몬스테라입니다.\n물은 일주일에 한 번 주세요.';
 const review = `친절하고 물건도 좋아요 ${stamp}`;
 
+// Screenshots of this run only: clear the previous run's.
+try {
+  for (const f of readdirSync(SHOTS)) if (f.endsWith('.png')) unlinkSync(join(SHOTS, f));
+} catch {
+  /* no folder yet */
+}
 const suite = new Suite(SHOTS);
 const jsErrors = [];
 
@@ -235,29 +247,66 @@ async function main() {
       await b.locator('[data-testid=reviews]', { hasText: review }).waitFor();
     }, [[b, 'buyer-review']]);
 
+    await operatorScenario(browser, a, b);
     await a.context().close();
     await b.context().close();
 
-    await operatorScenario(browser);
+    await deletionScenario(browser);
   } finally {
     await browser.close();
   }
 }
 
-async function operatorScenario(browser) {
-  if (!OP_EMAIL || !OP_PASSWORD) {
-    suite.skipScenario('Operator console', 'GREENMARKET_OPERATOR_EMAIL / GREENMARKET_OPERATOR_PASSWORD not set');
+/** The operator: from the environment, or a user joined here and promoted with the CLI. */
+async function operatorLogin(op) {
+  if (OP_EMAIL && OP_PASSWORD) {
+    await login(op, OP_EMAIL, OP_PASSWORD);
     return;
   }
-  suite.scenario('Operator console: consumer groups (live), sagas');
+  const opUser = { email: `e2e-op-${stamp}@example.com`, password: `Green-${stamp}#`, nickname: `운영자${stamp}`.slice(0, 30), ...region };
+  await joinUser(op, opUser);
+  await login(op, opUser.email, opUser.password);
+  // Not an operator yet: no menu entry, and the console says so (the API answers 403 anyway).
+  assert((await op.locator('header').getByRole('link', { name: '운영', exact: true }).count()) === 0, 'no 운영 link for a user');
+  await op.goto('/ops');
+  await op.getByText('운영자만 볼 수 있는 화면입니다.').waitFor();
+  promoteToOperator(opUser.email);
+  // The role travels in the access token: log in again to get one that carries it.
+  await op.getByRole('button', { name: '로그아웃' }).click();
+  await op.locator('[data-testid=nav-user]').waitFor({ state: 'detached' });
+  await login(op, opUser.email, opUser.password);
+}
+
+async function createArticleByApi(page, articleTitle) {
+  const res = await page.request.post('/api/products', {
+    multipart: {
+      title: articleTitle,
+      content: '운영 콘솔 확인용 상품입니다.',
+      price: '1000',
+      categoryId: '1',
+      address1: region.address1,
+      address2: region.address2,
+      files: { name: 'pot.png', mimeType: 'image/png', buffer: makePng(64, 3) },
+    },
+  });
+  assert(res.status() === 201 || res.status() === 200, `POST /api/products → ${res.status()} ${await res.text()}`);
+  return (await res.json()).id;
+}
+
+async function operatorScenario(browser, a, b) {
+  suite.scenario('Operator console: consumer groups (live), a stopped worker, sagas, DLQ');
   const op = await newUserPage(browser, 'operator', false);
 
   await suite.step('operator logs in and sees consumer groups with lag, lag seconds and status', async () => {
-    await login(op, OP_EMAIL, OP_PASSWORD);
+    await operatorLogin(op);
+    await op.locator('header').getByRole('link', { name: '운영', exact: true }).waitFor();
     await op.goto('/ops');
     await op.locator('[data-testid=lag-row]').first().waitFor({ timeout: 20000 });
     const header = await op.locator('[data-testid=lag-table] thead').innerText();
     for (const col of ['총 lag', '최대 지연 시간', '상태']) assert(header.includes(col), `column ${col}`);
+    await eventually(async () => (await op.locator(`[data-testid=lag-row][data-group="${GROUP}"]`).count()) > 0, {
+      timeoutMs: 30000, what: `group ${GROUP} in the table`,
+    });
   }, [[op, 'ops-lag']]);
 
   await suite.step('the lag table refreshes by itself every 2 s', async () => {
@@ -265,26 +314,53 @@ async function operatorScenario(browser) {
     await eventually(async () => (await op.locator('[data-testid=lag-updated]').innerText()) !== before, { timeoutMs: 8000, what: 'refresh' });
   }, [[op, 'ops-lag-refreshed']]);
 
-  const stopCmd = process.env.GREENMARKET_E2E_STOP_WORKER;
-  const startCmd = process.env.GREENMARKET_E2E_START_WORKER;
-  const group = process.env.GREENMARKET_E2E_WORKER_GROUP;
-  if (stopCmd && startCmd && group) {
-    await suite.step(`a stopped worker's group (${group}) leaves OK, and returns after restart`, async () => {
-      execSync(stopCmd, { stdio: 'inherit', shell: '/bin/bash' });
-      const row = op.locator(`[data-testid=lag-row][data-group="${group}"]`);
-      try {
-        await eventually(async () => ['STOP', 'STALL', 'WARN', 'ERR'].includes(await row.getAttribute('data-status')), {
-          timeoutMs: 180000, intervalMs: 2000, what: `${group} not OK`,
-        });
-        await op.screenshot({ path: join(SHOTS, `${String(suite.n).padStart(2, '0')}-ops-worker-stopped.png`), fullPage: true });
-      } finally {
-        execSync(startCmd, { stdio: 'inherit', shell: '/bin/bash' });
-      }
-      await eventually(async () => (await row.getAttribute('data-status')) === 'OK', { timeoutMs: 180000, intervalMs: 2000, what: `${group} OK again` });
-    }, [[op, 'ops-worker-recovered']]);
-  } else {
-    console.log('  - (stopped-worker check not configured: set GREENMARKET_E2E_STOP_WORKER, _START_WORKER and _WORKER_GROUP)');
-  }
+  await suite.step(`a stopped worker's group (${GROUP}) goes to STALL/STOP with lag, and back to OK after it resumes`, async () => {
+    const worker = workerControl(BASE);
+    console.log(`      worker control: ${worker.describe}`);
+    // Something for the worker to do while it is frozen: a reservation sends ReserveArticle to
+    // product.commands. Reserving needs an article and the buyer's chat room for it.
+    const articleId = await createArticleByApi(a, `다육이 화분 ${stamp}`);
+    const buyerId = (await (await b.request.get('/api/user/auth')).json()).user.id;
+    await eventually(async () => {
+      const r = await b.request.post('/api/chat/rooms', { data: { articleId } });
+      assert(r.status() === 201 || r.status() === 200, `POST /api/chat/rooms → ${r.status()}`);
+    }, { timeoutMs: SAGA_MS, what: 'chat room for the second article' });
+    const row = op.locator(`[data-testid=lag-row][data-group="${GROUP}"]`);
+    const rowText = async () => (await row.innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 300);
+    await eventually(async () => {
+      assert((await row.getAttribute('data-status')) === 'OK', `${GROUP} is ${await rowText()}`);
+    }, { timeoutMs: 90000, intervalMs: 1000, what: `${GROUP} OK before the stop` });
+    const t0 = Date.now();
+    const since = () => `${((Date.now() - t0) / 1000).toFixed(0)} s`;
+    const seen = [];
+    worker.stop();
+    try {
+      let tradeId = '';
+      await eventually(async () => {
+        const r = await a.request.post('/api/trades', { data: { articleId, buyerId } });
+        assert(r.status() === 202, `POST /api/trades → ${r.status()} ${await r.text()}`);
+        tradeId = (await r.json()).tradeId;
+      }, { timeoutMs: SAGA_MS, what: 'reservation accepted (the sagas projections know the room)' });
+      console.log(`      ${since()}: reservation ${tradeId} accepted; its ReserveArticle waits in product.commands`);
+      await eventually(async () => {
+        const status = await row.getAttribute('data-status');
+        if (seen[seen.length - 1] !== status) seen.push(status);
+        assert(['STALL', 'STOP'].includes(status), `seen ${seen.join(' → ')}; now ${await rowText()}`);
+      }, {
+        timeoutMs: 150000, intervalMs: 2000, what: `${GROUP} STALL or STOP`,
+      });
+      const cells = await row.locator('td').allInnerTexts();
+      assert(Number(cells[3].replace(/,/g, '')) > 0, `total lag shown (${cells.join(' | ')})`);
+      await op.screenshot({ path: join(SHOTS, `${String(suite.n).padStart(2, '0')}-ops-worker-stopped.png`), fullPage: true });
+      console.log(`      ${since()}: ${seen.join(' → ')}; ${cells.slice(0, 7).join(' | ')}`);
+    } finally {
+      worker.start();
+    }
+    await eventually(async () => {
+      assert((await row.getAttribute('data-status')) === 'OK', `${GROUP} is ${await rowText()}`);
+    }, { timeoutMs: 120000, intervalMs: 2000, what: `${GROUP} OK again` });
+    console.log(`      ${since()}: resumed, OK again`);
+  }, [[op, 'ops-worker-recovered']]);
 
   await suite.step('operator lists sagas and opens one with its step log', async () => {
     await op.goto('/ops/sagas');
@@ -294,7 +370,93 @@ async function operatorScenario(browser) {
     await op.getByText('단계 기록').waitFor();
   }, [[op, 'ops-saga']]);
 
+  await suite.step('operator opens the DLQ page (GET /api/ops/dlq)', async () => {
+    await op.goto('/ops/dlq');
+    await op.locator('[data-testid=dlq]').waitFor();
+    const text = await op.locator('main').innerText();
+    assert(!text.includes('제공하지 않습니다'), 'the DLQ API answers');
+    assert(!/서버에 문제|연결할 수 없습니다/.test(text), `DLQ page shows an error: ${text.slice(0, 200)}`);
+  }, [[op, 'ops-dlq']]);
+
   await op.context().close();
+}
+
+/** A third user deletes the account and follows the saga's progress (GET /api/sagas/{id} is theirs to read). */
+async function deletionScenario(browser) {
+  suite.scenario('Account deletion with the saga\'s progress');
+  const c = await newUserPage(browser, 'leaver', true);
+  const leaver = { email: `e2e-c-${stamp}@example.com`, password: `Green-${stamp}%`, nickname: `탈퇴자${stamp}`.slice(0, 30), ...region };
+  const sagaReads = [];
+  c.on('response', (r) => {
+    if (/\/api\/sagas\/[^/?]+$/.test(new URL(r.url()).pathname)) sagaReads.push(r.status());
+  });
+
+  let leaverArticle = '';
+  const newNickname = `바뀐이름${stamp}`.slice(0, 30);
+
+  await suite.step('a user joins and changes nickname and avatar (PATCH multipart)', async () => {
+    await joinUser(c, leaver);
+    await login(c, leaver.email, leaver.password);
+    const profile = await c.locator('[data-testid=nav-user]').getAttribute('href');
+    await c.goto(`${profile}/edit`);
+    await c.getByLabel('프로필 사진 선택').setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: makePng(200, 11) });
+    await c.fill('input[name=nickname]', newNickname);
+    await c.getByRole('button', { name: '저장' }).click();
+    await c.waitForURL(/\/user\/\d+\/profile$/);
+    await c.locator('[data-testid=profile-nickname]', { hasText: newNickname }).waitFor();
+    await eventually(() => c.locator('main img.avatar').first().evaluate((img) => img.complete && img.naturalWidth > 0), { what: 'avatar loaded' });
+  }, [[c, 'profile-edited']]);
+
+  await suite.step('the user posts an article and edits it: new title, a second photo after the kept one (PUT)', async () => {
+    await c.goto('/products/new');
+    await c.locator('[data-testid=image-input]').setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: makePng(240, 21) });
+    await c.locator('[data-testid=image-preview]').first().waitFor();
+    await c.selectOption('select[name=categoryId]', { index: 1 });
+    await c.fill('input[name=title]', `의자 ${stamp}`);
+    await c.fill('input[name=price]', '0');
+    await c.fill('textarea[name=content]', '무료로 드려요.');
+    await c.getByRole('button', { name: '등록하기' }).click();
+    await c.waitForURL(/\/products\/\d+$/, { timeout: 30000 });
+    leaverArticle = new URL(c.url()).pathname;
+    assert((await c.locator('[data-testid=article-price]').textContent()).includes('무료나눔'), 'price 0 shows 무료나눔');
+    await c.getByRole('link', { name: '수정하기' }).or(c.getByRole('button', { name: '수정하기' })).first().click();
+    await c.waitForURL(/\/edit$/);
+    await c.locator('[data-testid=image-preview]').first().waitFor();
+    await c.locator('[data-testid=image-input]').setInputFiles({ name: 'two.png', mimeType: 'image/png', buffer: makePng(240, 40) });
+    await eventually(async () => (await c.locator('[data-testid=image-preview]').count()) === 2, { what: 'two previews' });
+    await c.fill('input[name=title]', `흔들의자 ${stamp}`);
+    await c.getByRole('button', { name: '수정 완료' }).click();
+    await c.waitForURL(new RegExp(`${leaverArticle}$`), { timeout: 30000 });
+    await c.locator('[data-testid=article-title]', { hasText: `흔들의자 ${stamp}` }).waitFor();
+    await eventually(async () => (await c.locator('.dot').count()) === 2, { what: 'two photos in the slider' });
+  }, [[c, 'article-edited']]);
+
+  await suite.step('the user asks to delete the account (warning, checkbox, 탈퇴합니다)', async () => {
+    await c.goto('/me/delete');
+    await c.getByText('탈퇴하면 되돌릴 수 없습니다.').waitFor();
+    await c.getByRole('checkbox').check();
+    await c.getByLabel('탈퇴 확인 문구').fill('탈퇴합니다');
+    await c.getByRole('button', { name: '회원 탈퇴' }).click();
+    await c.locator('[data-testid=deletion-steps]').waitFor();
+  }, [[c, 'deletion-started']]);
+
+  await suite.step('the saga runs to the end: thank-you, signed out, login refused', async () => {
+    await c.locator('[data-testid=deletion][data-phase=done]').waitFor({ timeout: SAGA_MS * 2 });
+    assert((await c.locator('[data-testid=deletion-steps] li.done').count()) === 5, 'all five steps done');
+    await c.screenshot({ path: join(SHOTS, `${String(suite.n).padStart(2, '0')}-deletion-thanks.png`), fullPage: true });
+    assert(sagaReads.includes(200), `the page read its saga (GET /api/sagas/{id} answers: ${sagaReads.join(',') || 'none'})`);
+    await c.getByRole('link', { name: '로그인' }).first().waitFor();
+    await c.goto('/login');
+    await c.fill('input[name=email]', leaver.email);
+    await c.fill('input[name=password]', leaver.password);
+    await c.getByRole('button', { name: '로그인' }).click();
+    await c.getByText('이메일 또는 비밀번호가 일치하지 않습니다.').waitFor();
+    // Withdrawn with the account: the article is gone for everyone.
+    const gone = await c.request.get(`/api${leaverArticle}`);
+    assert(gone.status() === 404, `GET /api${leaverArticle} after the deletion → ${gone.status()}`);
+  }, [[c, 'deletion-done']]);
+
+  await c.context().close();
 }
 
 const started = Date.now();

@@ -5,8 +5,11 @@
 #   GREENMARKET_OPERATOR_EMAIL / GREENMARKET_OPERATOR_PASSWORD   operator console scenario
 #   GREENMARKET_E2E_SKIP_UNIT=1   run only the browser suite
 #   GREENMARKET_E2E_REQUIRED=1    a system that does not answer is a failure, not a skip (for CI)
-# If the URL (or its API) does not answer, only the unit tests run. The last line is
-# "web: N passed, N failed".
+#   GREENMARKET_USER_DATABASE_URL  user database for promoting the suite's operator (see e2e/operator.mjs)
+#   GREENMARKET_E2E_STOP_WORKER / GREENMARKET_E2E_START_WORKER / GREENMARKET_E2E_WORKER_GROUP   see e2e/workers.mjs
+# If the URL (or its API) does not answer, only the unit tests run (a failure with
+# GREENMARKET_E2E_REQUIRED=1). The last line is "N passed, N failed" (unit + browser); the exit code
+# is non-zero when anything failed.
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -16,7 +19,11 @@ CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 export CHROMIUM_PATH=$CHROMIUM
 mkdir -p test-results
 
-./build.sh deps || exit 1
+if ! ./build.sh deps; then
+  echo "web dependencies could not be installed (web/build.sh deps)"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 
 unit_passed=0
 unit_failed=0
@@ -45,7 +52,10 @@ if [[ -z $code || $code == 000 || ! $api =~ ^(200|401)$ ]]; then
     echo "== e2e: skipped — $URL answers but its API does not (GET /api/user/auth → HTTP ${api:-none})."
   fi
   echo "   The browser suite needs a running system: start it (greenmarket up) and run web/e2e/run.sh again."
-  if [[ ${GREENMARKET_E2E_REQUIRED:-0} == 1 ]]; then e2e_failed=1; fi
+  if [[ ${GREENMARKET_E2E_REQUIRED:-0} == 1 ]]; then
+    echo "   GREENMARKET_E2E_REQUIRED=1: counted as a failure."
+    e2e_failed=1
+  fi
 else
   # Debian's chromium (never Playwright's own download), and a Korean font so screenshots are readable.
   missing=()
@@ -75,5 +85,5 @@ fi
 passed=$((unit_passed + e2e_passed))
 failed=$((unit_failed + e2e_failed))
 echo
-echo "web: $passed passed, $failed failed"
+echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -114,21 +114,36 @@ export const opsApi = {
   abortSaga: (id: string) => http.post<unknown>(`/api/sagas/${enc(id)}/abort`),
 };
 
-/**
- * DLQ records over HTTP are not in CONTRACT.md yet (issue 7 ships a CLI). The console calls these
- * and explains the CLI when the gateway answers 404. Proposed shape: docs/web.md.
- */
+/** One dead-lettered record (the newest few per DLQ). `error` holds the `dlq.*` headers without the prefix. */
 export interface DlqRecord {
-  topic: string;
   partition: number;
   offset: number;
-  key?: string | null;
-  error?: string | null;
-  [key: string]: unknown;
+  timestampMs: number;
+  key: string | null;
+  eventId: string | null;
+  eventType: string | null;
+  /** e.g. `error.type`, `error.message`, `error.stack`, `consumer`, `attempts`, `original.topic`, `original.offset`, `failed_at`. */
+  error: Record<string, string>;
+}
+
+/** One `<topic>.dlq`: how many records it holds, how many were not redriven yet, and the newest records. */
+export interface DlqTopic {
+  topic: string;
+  originalTopic: string;
+  records: number;
+  pending: number;
+  newest: DlqRecord[];
+}
+
+export interface RedriveResult {
+  topic: string;
+  redriven: number;
+  claimsReleased: number;
 }
 
 export const dlqApi = {
-  list: () => http.get<{ items: DlqRecord[] }>('/api/ops/dlq').then((r) => r.items ?? []),
-  redrive: (r: Pick<DlqRecord, 'topic' | 'partition' | 'offset'>) =>
-    http.post<unknown>('/api/ops/dlq/redrive', { topic: r.topic, partition: r.partition, offset: r.offset }),
+  list: () => http.get<{ items: DlqTopic[] }>('/api/ops/dlq').then((r) => r.items ?? []),
+  /** Sends every record not redriven before back to its original topic (from `fromOffset` on purpose when given). */
+  redrive: (topic: string, fromOffset?: number) =>
+    http.post<RedriveResult>(`/api/ops/dlq/${enc(topic)}/redrive`, undefined, { query: { fromOffset } }),
 };

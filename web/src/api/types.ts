@@ -149,6 +149,10 @@ export interface Trade {
   reservedAt: string | null;
   completedAt: string | null;
   expiresAt: string | null;
+  /** The saga that moves it now (GET /api/trades/{id}). */
+  sagaId?: string;
+  /** Why it was cancelled / failed, in the orchestrator's words (e.g. "account deleted"). */
+  reason?: string | null;
 }
 
 export interface TradeStarted {
@@ -157,22 +161,32 @@ export interface TradeStarted {
   status: TradeStatus;
 }
 
-export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'FAILED';
+export type SagaStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'COMPENSATED' | 'FAILED' | 'ABORTED';
 
 export interface SagaSummary {
   id: string;
   type: string;
   status: SagaStatus;
   step: string | null;
+  /** `forward` or `compensating` (docs/sagas.md). */
+  phase?: string;
   startedAt: string;
   updatedAt: string;
   attempts: number;
+  deadline?: string | null;
+  lastError?: string | null;
 }
 
-/** The step log's exact shape is not fixed by the contract: render what is there. */
+/**
+ * One step-log row: `{stepIndex, stepName, phase, kind, commandId, commandType, attempt, status,
+ * request, reply, reason, createdAt, finishedAt}` in docs/sagas.md. Rendered generically (columns
+ * from whatever the rows contain), so a new field shows up without a web change.
+ */
 export type SagaLogEntry = Record<string, unknown>;
 
 export interface SagaDetail extends SagaSummary {
+  data?: Record<string, unknown>;
+  version?: number;
   steps?: SagaLogEntry[];
   log?: SagaLogEntry[];
   [key: string]: unknown;
@@ -200,6 +214,8 @@ export interface GroupLag {
   maxLagSeconds: number;
   members: number | unknown[];
   partitions: PartitionLag[];
+  /** Set (with status ERR) when the monitor lost the broker: the numbers are stale. */
+  error?: string | null;
 }
 
 export interface FieldProblem {

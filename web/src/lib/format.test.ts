@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  cancelledTradeText,
   articleStatusLabel, articleStatusTag, formatClock, formatDuration, formatNumber, formatPrice, isFree, isTradeActive,
   isTradeInFlight, lagStatusLabel, priceLabel, regionLabel, sagaStatusLabel, timeAgo, tradeStatusLabel,
 } from './format';
@@ -71,5 +72,13 @@ describe('times', () => {
   it('joins regions', () => {
     expect(regionLabel('서울특별시', '마포구')).toBe('서울특별시 마포구');
     expect(regionLabel('서울특별시', null)).toBe('서울특별시');
+  });
+});
+
+describe('cancelled trades', () => {
+  it('says why a trade is CANCELLED', () => {
+    expect(cancelledTradeText({ reservedAt: '2026-01-01T00:00:00Z', reason: 'account deleted' })).toContain('회원 탈퇴');
+    expect(cancelledTradeText({ reservedAt: null, reason: 'article not on sale' })).toContain('예약하지 못했습니다');
+    expect(cancelledTradeText({ reservedAt: '2026-01-01T00:00:00Z', reason: null })).toBe('예약이 취소되었습니다.');
   });
 });

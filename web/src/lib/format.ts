@@ -57,6 +57,13 @@ export function isTradeInFlight(status: TradeStatus | string): boolean {
 }
 
 /** A trade that still holds the article. */
+/** Words for a CANCELLED trade: never reserved (the reservation failed), cancelled by a deletion, or simply cancelled. */
+export function cancelledTradeText(trade: { reservedAt: string | null; reason?: string | null }): string {
+  if (/account/i.test(trade.reason ?? '')) return '회원 탈퇴로 예약이 취소되었습니다.';
+  if (!trade.reservedAt) return '예약하지 못했습니다. 상품 상태를 확인한 뒤 다시 시도해 주세요.';
+  return '예약이 취소되었습니다.';
+}
+
 export function isTradeActive(status: TradeStatus | string): boolean {
   return status === 'RESERVING' || status === 'RESERVED' || status === 'COMPLETING';
 }
@@ -67,6 +74,7 @@ const SAGA_STATUS: Record<SagaStatus, string> = {
   COMPLETED: '완료',
   COMPENSATED: '취소됨(보상 완료)',
   FAILED: '실패',
+  ABORTED: '중단됨',
 };
 
 export function sagaStatusLabel(status: SagaStatus | string): string {
@@ -74,7 +82,7 @@ export function sagaStatusLabel(status: SagaStatus | string): string {
 }
 
 export function isSagaFinished(status: SagaStatus | string): boolean {
-  return status === 'COMPLETED' || status === 'COMPENSATED' || status === 'FAILED';
+  return status === 'COMPLETED' || status === 'COMPENSATED' || status === 'FAILED' || status === 'ABORTED';
 }
 
 const LAG_STATUS: Record<LagStatus, string> = {

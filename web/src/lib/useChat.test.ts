@@ -42,7 +42,7 @@ let socket: FakeSocket;
 const ioMock = vi.fn();
 vi.mock('socket.io-client', () => ({ io: (...args: unknown[]) => ioMock(...args) }));
 
-const { useChat } = await import('./useChat');
+const { useChat, sendErrorMessage } = await import('./useChat');
 
 const ME = 1;
 const msg = (roomId: number, seq: number, senderId = 2): MessageJson => ({
@@ -103,6 +103,38 @@ describe('useChat', () => {
     expect(result.current.state.byRoom[1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
   });
 
+  it('keeps syncing while the answer says hasMore, from the last seq it got', async () => {
+    const { result } = renderHook(() => useChat(ME, 1));
+    await waitFor(() => expect(result.current.state.roomsLoaded).toBe(true));
+    act(() => socket.fire('connect'));
+    await act(() => result.current.openRoom(1));
+    socket.emitted = [];
+    act(() => socket.fire('disconnect', 'transport close'));
+    act(() => socket.fire('connect'));
+    const first = socket.emitted.find((e) => e.event === 'sync')!;
+    socket.emitted = [];
+    act(() => first.ack!(null, { ok: true, items: [msg(1, 3), msg(1, 4)], hasMore: true }));
+    const second = socket.emitted.find((e) => e.event === 'sync');
+    expect(second?.payload).toEqual({ roomId: 1, afterSeq: 4 });
+    socket.emitted = [];
+    act(() => second!.ack!(null, { ok: true, items: [msg(1, 5)], hasMore: false }));
+    expect(socket.emitted.filter((e) => e.event === 'sync')).toHaveLength(0);
+    expect(result.current.state.byRoom[1].items.map((m) => m.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
+  it('shows a refused send ({ok:false, error:{code, message}}) in Korean, with 재전송 possible', async () => {
+    const { result } = renderHook(() => useChat(ME, 1));
+    await waitFor(() => expect(result.current.state.roomsLoaded).toBe(true));
+    act(() => socket.fire('connect'));
+    await act(() => result.current.openRoom(1));
+    act(() => result.current.send(1, '안녕하세요'));
+    const sent = socket.emitted.find((e) => e.event === 'send_message')!;
+    act(() => sent.ack!(null, { ok: false, error: { code: 'room_closed', message: 'The room is closed.' } }));
+    const pending = result.current.state.byRoom[1].pending[0];
+    expect(pending.failed).toBe(true);
+    expect(pending.error).toBe('종료된 채팅방입니다.');
+  });
+
   it('asks for a catch-up when a live message skips seqs', async () => {
     const { result } = renderHook(() => useChat(ME, 1));
     await waitFor(() => expect(result.current.state.roomsLoaded).toBe(true));
@@ -140,5 +172,24 @@ describe('useChat', () => {
     act(() => result.current.retry(1, id));
     const second = socket.emitted.filter((e) => e.event === 'send_message')[1];
     expect((second.payload as { clientMsgId: string }).clientMsgId).toBe(id);
+  });
+});
+
+describe('send error codes (docs/chat-service.md)', () => {
+  it('has Korean words for every ack error code', () => {
+    expect(sendErrorMessage({ code: 'invalid', message: 'text must be 1-1000 characters' })).toContain('1000자');
+    expect(sendErrorMessage({ code: 'forbidden', message: 'not a member' })).toContain('보낼 수 없습니다');
+    expect(sendErrorMessage({ code: 'not_found', message: 'no such room' })).toContain('찾을 수 없습니다');
+    expect(sendErrorMessage({ code: 'room_closed', message: 'closed' })).toBe('종료된 채팅방입니다.');
+    expect(sendErrorMessage({ code: 'rate_limited', message: 'slow down', retryAfter: 2.2 })).toContain('3초 후');
+    expect(sendErrorMessage({ code: 'rate_limited', message: 'slow down' })).toContain('잠시 후');
+    expect(sendErrorMessage({ code: 'unavailable', message: 'db down' })).toContain('재전송');
+  });
+
+  it('copes with a bare string, an unknown code and nothing at all', () => {
+    expect(sendErrorMessage('unauthorized')).toBe('로그인이 필요합니다.');
+    expect(sendErrorMessage({ message: 'room closed' })).toBe('종료된 채팅방입니다.');
+    expect(sendErrorMessage({ code: 'teapot' })).toBe('메시지를 보내지 못했습니다.');
+    expect(sendErrorMessage(undefined)).toBe('메시지를 보내지 못했습니다.');
   });
 });

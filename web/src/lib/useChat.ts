@@ -11,7 +11,7 @@ const PAGE = 50;
 const ACK_TIMEOUT_MS = 10_000;
 
 type Ack<T> = { ok: true } & T;
-type Nack = { ok: false; error?: unknown };
+type Nack = { ok: false; error?: AckError };
 
 export function newClientMsgId(): string {
   const c = globalThis.crypto as Crypto | undefined;
@@ -20,12 +20,34 @@ export function newClientMsgId(): string {
   return `m-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-export function sendErrorMessage(error: unknown): string {
-  const code = typeof error === 'string' ? error : (error as { code?: string; message?: string } | undefined)?.code ?? (error as { message?: string } | undefined)?.message ?? '';
+/** An ack's error: `{code, message, retryAfter?}` (docs/chat-service.md), or a bare string from an older server. */
+export type AckError = string | { code?: string; message?: string; retryAfter?: number } | undefined | null;
+
+/** Korean words for a refused `send_message` (codes: invalid, forbidden, not_found, room_closed, rate_limited, unavailable). */
+export function sendErrorMessage(error: AckError): string {
+  const code = typeof error === 'string' ? error : error?.code ?? error?.message ?? '';
+  switch (code) {
+    case 'invalid':
+      return '메시지는 1자 이상 1000자 이하로 보내 주세요.';
+    case 'forbidden':
+      return '이 채팅방에 메시지를 보낼 수 없습니다.';
+    case 'not_found':
+      return '채팅방을 찾을 수 없습니다.';
+    case 'room_closed':
+      return '종료된 채팅방입니다.';
+    case 'rate_limited': {
+      const wait = typeof error === 'object' && error?.retryAfter ? Math.ceil(error.retryAfter) : 0;
+      return wait ? `메시지를 너무 빨리 보내고 있습니다. ${wait}초 후 다시 보내 주세요.` : '메시지를 너무 빨리 보내고 있습니다. 잠시 후 다시 보내 주세요.';
+    }
+    case 'unavailable':
+      return '서버에 문제가 생겨 보내지 못했습니다. 재전송을 눌러 주세요.';
+    case 'unauthorized':
+      return '로그인이 필요합니다.';
+  }
   if (/forbidden|member/i.test(code)) return '이 채팅방에 메시지를 보낼 수 없습니다.';
   if (/closed/i.test(code)) return '종료된 채팅방입니다.';
-  if (/length|empty|text/i.test(code)) return '메시지는 1자 이상 1000자 이하로 보내 주세요.';
-  if (/unauthorized/i.test(code)) return '로그인이 필요합니다.';
+  if (/length|empty|text|invalid/i.test(code)) return '메시지는 1자 이상 1000자 이하로 보내 주세요.';
+  if (/unauthori[sz]ed/i.test(code)) return '로그인이 필요합니다.';
   return '메시지를 보내지 못했습니다.';
 }
 
@@ -55,13 +77,16 @@ export function useChat(me: number, activeRoomId: number | null) {
 
   /** Ask for everything after the last seq we hold for this room (catch-up after a gap or a reconnect). */
   const syncRoom = useCallback(
-    (roomId: number) => {
+    (roomId: number, from?: number) => {
       const socket = socketRef.current;
       if (!socket?.connected) return;
-      const afterSeq = lastSeq(stateRef.current.byRoom[roomId]);
-      socket.timeout(ACK_TIMEOUT_MS).emit('sync', { roomId, afterSeq }, (err: unknown, res: Ack<{ items: MessageJson[] }> | Nack) => {
+      const afterSeq = Math.max(from ?? 0, lastSeq(stateRef.current.byRoom[roomId]));
+      socket.timeout(ACK_TIMEOUT_MS).emit('sync', { roomId, afterSeq }, (err: unknown, res: Ack<{ items: MessageJson[]; hasMore?: boolean }> | Nack) => {
         if (err || !res || !res.ok) return;
-        dispatch({ type: 'synced', roomId, items: res.items ?? [], me, activeRoomId: activeRef.current });
+        const items = res.items ?? [];
+        dispatch({ type: 'synced', roomId, items, me, activeRoomId: activeRef.current });
+        // One answer carries at most SYNC_MAX_ITEMS: ask again from the new end.
+        if (res.hasMore && items.length > 0) syncRoom(roomId, items[items.length - 1].seq);
       });
     },
     [me],

@@ -12,17 +12,24 @@ const CONFIRM_TEXT = '탈퇴합니다';
 /** The account-deletion saga's steps (issue 6), as a person reads them. */
 export const DELETION_STEPS = ['탈퇴 요청 접수', '계정 잠금', '판매 상품 내리기 · 예약 취소', '채팅방 닫기', '계정 정보 익명화'];
 
-/** Which of DELETION_STEPS a saga step name stands for (names are the orchestrator's; match loosely). */
+/**
+ * Which of DELETION_STEPS a saga step stands for. The account.deletion saga's steps (docs/sagas.md):
+ * lock_account, check_no_completing_trade, withdraw_articles, cancel_reservations, close_rooms,
+ * anonymize_account. Matched loosely so a renamed step still lands near the right place.
+ */
 export function deletionStepIndex(step: string | null | undefined): number {
   const s = (step ?? '').toLowerCase();
   if (/anonym|finali[sz]e|delete_user|userdeleted/.test(s)) return 4;
   if (/chat|room/.test(s)) return 3;
-  if (/product|article|listing|trade/.test(s)) return 2;
+  if (/product|article|listing|trade|withdraw|reserv/.test(s)) return 2;
   if (/lock/.test(s)) return 1;
   return 0;
 }
 
-type Phase = 'form' | 'running' | 'done' | 'failed' | 'slow';
+/** How long a just-requested saga may answer 404 (the orchestrator starts it from an event, a moment later). */
+export const SAGA_APPEAR_MS = 30_000;
+
+type Phase = 'form' | 'running' | 'done' | 'failed' | 'stuck' | 'slow';
 
 export function AccountDeletePage() {
   useDocumentTitle('회원 탈퇴');
@@ -41,7 +48,19 @@ export function AccountDeletePage() {
   if (user === null && phase === 'form') return <Navigate to="/login?next=%2Fme%2Fdelete" replace state={{ flash: '로그인 후 이용하시길 바랍니다.' }} />;
   if (user === undefined) return null;
 
-  /** Follow the saga: its own record when we may read it, otherwise the profile until it is gone/anonymized. */
+  const finish = () => {
+    setStepIndex(DELETION_STEPS.length - 1);
+    setPhase('done');
+    setUser(null);
+    void userApi.logout().catch(() => undefined); // clear the cookies of an account that is gone
+  };
+
+  /**
+   * Follow the saga: `GET /api/sagas/{id}` is open to the user whose deletion it is. It answers 404
+   * until the orchestrator has picked the request up. If it stays unreadable (an expired session
+   * cannot be refreshed once the account is locked), watch the public profile instead: 404 or an
+   * anonymized nickname means done.
+   */
   const follow = async (sagaId: string, userId: number, nickname: string) => {
     const started = Date.now();
     let sagaReadable = true;
@@ -57,33 +76,28 @@ export function AccountDeletePage() {
           setSaga(s);
           setStepIndex((i) => Math.max(i, deletionStepIndex(s.step)));
           if (isSagaFinished(s.status)) {
-            if (s.status === 'COMPLETED') {
-              setStepIndex(DELETION_STEPS.length - 1);
-              setPhase('done');
-              setUser(null);
-            } else setPhase('failed');
+            if (s.status === 'COMPLETED') finish();
+            else if (s.status === 'COMPENSATED') setPhase('failed');
+            else setPhase('stuck'); // FAILED / ABORTED: an operator has to look at it
             return;
           }
           continue;
         } catch (err) {
-          // Saga records are for operators: fall back to watching the profile.
-          if (err instanceof ApiError && (err.status === 401 || err.status === 403 || err.status === 404)) sagaReadable = false;
+          const notYet = err instanceof ApiError && err.status === 404 && Date.now() - started < SAGA_APPEAR_MS;
+          if (notYet) continue;
+          if (err instanceof ApiError && [401, 403, 404].includes(err.status)) sagaReadable = false;
         }
       }
       try {
         const p = await userApi.profile(userId);
         setStepIndex((i) => Math.max(i, 1));
         if (p.nickname !== nickname) {
-          setStepIndex(DELETION_STEPS.length - 1);
-          setPhase('done');
-          setUser(null);
+          finish();
           return;
         }
       } catch (err) {
         if (err instanceof ApiError && err.status === 404) {
-          setStepIndex(DELETION_STEPS.length - 1);
-          setPhase('done');
-          setUser(null);
+          finish();
           return;
         }
       }
@@ -106,7 +120,7 @@ export function AccountDeletePage() {
 
   if (phase !== 'form') {
     return (
-      <div className="page narrow">
+      <div className="page narrow" data-testid="deletion" data-phase={phase}>
         <h1 className="page-title">회원 탈퇴</h1>
         <ol className="steps" data-testid="deletion-steps">
           {DELETION_STEPS.map((label, i) => (
@@ -116,7 +130,12 @@ export function AccountDeletePage() {
           ))}
         </ol>
         {phase === 'running' && <ProgressBar value={(stepIndex + 0.5) / DELETION_STEPS.length} label="탈퇴를 처리하는 중입니다…" />}
-        {saga && phase === 'running' && <p className="muted small">처리 상태: {sagaStatusLabel(saga.status)}{saga.step ? ` · ${saga.step}` : ''}</p>}
+        {saga && phase === 'running' && (
+          <p className="muted small" data-testid="deletion-status">
+            처리 상태: {sagaStatusLabel(saga.status)}
+            {saga.status === 'COMPENSATING' ? ' — 탈퇴를 끝낼 수 없어 처음 상태로 되돌리는 중입니다.' : ''}
+          </p>
+        )}
         {phase === 'done' && (
           <Notice tone="success">
             탈퇴가 완료되었습니다. 그동안 초록장터를 이용해 주셔서 감사합니다. <Link to="/">홈으로</Link>
@@ -125,6 +144,11 @@ export function AccountDeletePage() {
         {phase === 'failed' && (
           <Notice tone="error">
             탈퇴를 끝내지 못해 처음 상태로 되돌렸습니다. 진행 중인 거래가 있다면 마무리한 뒤 다시 시도해 주세요.
+          </Notice>
+        )}
+        {phase === 'stuck' && (
+          <Notice tone="error">
+            탈퇴 처리가 중간에 멈췄습니다. 운영자가 확인한 뒤 마무리합니다. 잠시 후 다시 확인해 주세요.
           </Notice>
         )}
         {phase === 'slow' && <Notice>처리가 늦어지고 있습니다. 잠시 후 다시 로그인해 보시거나 고객센터에 문의해 주세요.</Notice>}

@@ -12,9 +12,9 @@ function Banner() {
       <h1>초록장터는 환경을 생각합니다.</h1>
       <p>버리기 전에 이웃과 나눠요. 가까운 동네에서 안심하고 직거래하세요.</p>
       <ul className="badges" aria-hidden="true">
-        <li>♻️ Recycle</li>
-        <li>🌏 Earth</li>
-        <li>🌱 Environment</li>
+        <li>Recycle</li>
+        <li>Earth</li>
+        <li>Environment</li>
       </ul>
     </section>
   );

@@ -5,7 +5,7 @@ import { errorMessage } from '../../api/client';
 import { collectPages } from '../../api/paging';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { Notice, ProgressBar } from '../../components/Feedback';
-import { formatDateTime, isTradeActive, isTradeInFlight, tradeStatusLabel } from '../../lib/format';
+import { cancelledTradeText, formatDateTime, isTradeActive, isTradeInFlight, tradeStatusLabel } from '../../lib/format';
 import { useInterval } from '../../lib/hooks';
 
 /** The trade between this room's seller and buyer for its article: the active one, else the latest. */
@@ -149,6 +149,7 @@ export function TradePanel({ room, me, lastSystemSeq, onChanged }: TradePanelPro
       </div>
       {status === 'FAILED' && <Notice tone="error">거래 처리 중 문제가 생겼습니다. 운영자가 확인하고 있습니다.</Notice>}
       {status === 'EXPIRED' && <Notice>예약 기간이 지나 예약이 풀렸습니다.</Notice>}
+      {status === 'CANCELLED' && trade && <Notice>{cancelledTradeText(trade)}</Notice>}
       {error && <Notice tone="error">{error}</Notice>}
     </div>
   );

@@ -3,6 +3,7 @@ import { opsApi, type GroupLag, type LagStatus } from '../../api';
 import { ErrorBox, Loading } from '../../components/Feedback';
 import { formatDuration, formatNumber, lagStatusLabel } from '../../lib/format';
 import { useInterval } from '../../lib/hooks';
+import { OPERATORS_ONLY } from './SagaPanels';
 
 const REFRESH_MS = 2000;
 const SEVERITY: Record<string, number> = { ERR: 5, STOP: 4, STALL: 3, REWIND: 2, WARN: 1, OK: 0 };
@@ -53,7 +54,7 @@ export function LagPanel() {
       <p className="muted small live" data-testid="lag-updated">
         <span className="live-dot" aria-hidden="true" /> 2초마다 갱신 · 마지막 갱신 {updatedAt ? updatedAt.toLocaleTimeString('ko-KR') : '-'}
       </p>
-      <ErrorBox error={error} overrides={{ 403: '운영자만 볼 수 있습니다.' }} />
+      <ErrorBox error={error} overrides={{ 403: OPERATORS_ONLY }} />
       {groups === null && !error && <Loading />}
       {groups && (
         <>
@@ -85,7 +86,10 @@ export function LagPanel() {
                   <Fragment key={g.group}>
                     <tr data-testid="lag-row" data-group={g.group} data-status={g.status}>
                       <td className="mono">{g.group}</td>
-                      <td><LagBadge status={g.status} /></td>
+                      <td>
+                        <LagBadge status={g.status} />
+                        {g.error && <div className="small error-text" title={g.error}>브로커 오류: {g.error}</div>}
+                      </td>
                       <td>{g.state}</td>
                       <td className="num">{formatNumber(g.totalLag)}</td>
                       <td className="num">{formatNumber(g.maxLag)}</td>

@@ -8,7 +8,14 @@ import { formatDateTime, isSagaFinished, sagaStatusLabel } from '../../lib/forma
 import { useInterval } from '../../lib/hooks';
 import { usePaged } from '../../lib/usePaged';
 
-const STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED'];
+const STATUSES = ['RUNNING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED', 'FAILED', 'ABORTED'];
+
+export const OPERATORS_ONLY = '운영자만 볼 수 있습니다. 방금 운영자가 되었다면 다시 로그인해 주세요.';
+
+/** An operator may retry or abort a saga only when it is FAILED. */
+export function canOperate(status: string): boolean {
+  return status === 'FAILED';
+}
 const KNOWN_TYPES = ['trade', 'account_deletion'];
 
 export function SagaBadge({ status }: { status: string }) {
@@ -41,7 +48,7 @@ export function SagaListPanel() {
         <button type="submit" className="btn small">조회</button>
         <button type="button" className="btn small ghost" onClick={list.reload}>새로고침</button>
       </form>
-      <ErrorBox error={list.error} overrides={{ 403: '운영자만 볼 수 있습니다.' }} onRetry={list.reload} />
+      <ErrorBox error={list.error} overrides={{ 403: OPERATORS_ONLY }} onRetry={list.reload} />
       {list.items.length > 0 && (
         <div className="table-wrap">
           <table className="table" data-testid="saga-table">
@@ -123,7 +130,7 @@ export function SagaDetailPanel() {
     }
   };
 
-  if (error && !saga) return <ErrorBox error={error} overrides={{ 404: '사가를 찾을 수 없습니다.', 403: '운영자만 볼 수 있습니다.' }} onRetry={load} />;
+  if (error && !saga) return <ErrorBox error={error} overrides={{ 404: '사가를 찾을 수 없습니다.', 403: OPERATORS_ONLY }} onRetry={load} />;
   if (!saga) return <Loading />;
   const log = (saga.steps ?? saga.log ?? []) as SagaLogEntry[];
   const columns = logColumns(log);
@@ -147,13 +154,15 @@ export function SagaDetailPanel() {
           </Fragment>
         ))}
       </dl>
+      {/* Retry and abort are for FAILED sagas only (the API answers 409 otherwise, docs/sagas.md). */}
       <div className="actions">
-        <ConfirmButton className="btn primary small" question="이 사가를 재시도할까요?" onConfirm={() => void act('retry')} disabled={busy || saga.status === 'COMPLETED' || saga.status === 'COMPENSATED'} confirmLabel="재시도">
+        <ConfirmButton className="btn primary small" question="실패한 단계부터 다시 진행할까요?" onConfirm={() => void act('retry')} disabled={busy || !canOperate(saga.status)} confirmLabel="재시도">
           재시도
         </ConfirmButton>
-        <ConfirmButton className="btn danger-outline small" question="이 사가를 중단(보상)할까요?" onConfirm={() => void act('abort')} disabled={busy || isSagaFinished(saga.status)} confirmLabel="중단">
+        <ConfirmButton className="btn danger-outline small" question="이 사가를 더 진행하지 않고 중단할까요?" onConfirm={() => void act('abort')} disabled={busy || !canOperate(saga.status)} confirmLabel="중단">
           중단
         </ConfirmButton>
+        {!canOperate(saga.status) && <span className="muted small">재시도 · 중단은 실패(FAILED)한 사가에만 할 수 있습니다.</span>}
       </div>
       {actionMsg && <Notice tone={actionMsg.tone}>{actionMsg.text}</Notice>}
       <h2 className="section-title">단계 기록</h2>
