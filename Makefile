@@ -15,11 +15,11 @@ up: bootstrap
 	uv run greenmarket up
 
 ## All tests against the real stack (started for the run unless already up). pytest collecting
-## no test exits 5, which fails this target like any other failure.
+## no test exits 5, which fails this target like any other failure. The web app's unit and
+## browser tests run inside pytest (tests/test_gm_system.py), against the system it starts.
 test: bootstrap
 	uv run greenmarket stack prepare
 	uv run pytest
-	@if [ -f web/e2e/run.sh ]; then bash web/e2e/run.sh; fi
 
 ## Benchmarks: every bench/<name>.py through `python -m bench <name>` (each prints its table and
 ## writes JSON under bench/results/); `make bench BENCH=outbox_pipeline` runs one.

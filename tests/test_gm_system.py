@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -331,7 +330,6 @@ async def test_an_operator_sees_every_consumer_group_and_the_sagas(system, stack
         await operator.http.aclose()
 
 
-@pytest.mark.skipif(shutil.which("npm") is None, reason="the web app needs Node.js and npm")
 def test_the_web_app_in_a_real_browser(system, stack):
     """Playwright on Debian's Chromium, against this running system (web/e2e/run.sh)."""
     build = subprocess.run(["bash", str(REPO / "web" / "build.sh")], capture_output=True, text=True, timeout=600)

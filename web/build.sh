@@ -20,7 +20,13 @@ for arg in "$@"; do
   esac
 done
 
-command -v npm >/dev/null || { echo "build.sh: npm not found (Node 20+ is needed)" >&2; exit 1; }
+if ! command -v npm >/dev/null && [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+  # A fresh Debian machine: Debian's nodejs (18+) builds the app too.
+  echo "build.sh: installing nodejs and npm (Debian packages)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
+command -v npm >/dev/null || { echo "build.sh: npm not found (Node 18+ is needed)" >&2; exit 1; }
 
 LOG=$(mktemp -t greenmarket-web-build.XXXXXX)
 trap 'rm -f "$LOG"' EXIT
