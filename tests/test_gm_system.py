@@ -79,7 +79,7 @@ def system(stack, gateway):
             time.sleep(1)
         yield gateway
     finally:
-        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(60)
         except subprocess.TimeoutExpired:

@@ -12,8 +12,8 @@ from httpx import ASGITransport, AsyncClient
 
 from greenmarket.infra.auth import InvalidToken, JwksVerifier, Principal
 from greenmarket.infra.auth.dependencies import current_user, operator_user, optional_user
-from greenmarket.infra.web.problems import install_problem_handlers
 from greenmarket.infra.testing.tokens import KID, jwks, make_token, private_key, test_verifier
+from greenmarket.infra.web.problems import install_problem_handlers
 
 
 async def test_a_valid_token_gives_its_principal():

@@ -11,8 +11,8 @@ from greenmarket.infra.messaging.clients import start_consumer, start_producer
 from greenmarket.infra.messaging.topics import TopicSpec, ensure_topics
 from greenmarket.infra.ops.app import create_app
 from greenmarket.infra.ops.settings import OpsSettings
-from support.kafka_reading import eventually
 from greenmarket.infra.testing.tokens import bearer, make_token, test_verifier
+from support.kafka_reading import eventually
 
 TOPIC = "opsapi.events"
 OPERATOR = bearer(1, role="operator")

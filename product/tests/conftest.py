@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from greenmarket.infra.migrations import upgrade_head_async
+from greenmarket.infra.testing.tokens import test_verifier
 from greenmarket.product.app import create_app
 from greenmarket.product.settings import ProductSettings
-from greenmarket.infra.testing.tokens import test_verifier
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "src" / "greenmarket" / "product" / "migrations"
 

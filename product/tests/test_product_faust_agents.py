@@ -16,11 +16,11 @@ from product_test_helpers import create, outbox_events, produce
 from sqlalchemy import select
 
 from greenmarket.infra.messaging.topics import ensure_topics, topic_name
+from greenmarket.infra.testing.tokens import bearer
 from greenmarket.product.models import articles
 from greenmarket.schemas import Envelope
 from greenmarket.schemas.events.user import UserRegistered
 from support.kafka_reading import eventually, relay_for, running
-from greenmarket.infra.testing.tokens import bearer
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,8 @@ import pytest
 from product_test_helpers import create, insert_articles
 from sqlalchemy import update
 
-from greenmarket.product.models import articles
 from greenmarket.infra.testing.tokens import bearer
+from greenmarket.product.models import articles
 
 ORDER_KEYS = {
     "-createdAt": (lambda a: (a["createdAt"], a["id"]), True),

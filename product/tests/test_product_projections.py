@@ -9,13 +9,13 @@ from greenmarket.infra.messaging.codec import ConsumedRecord
 from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProcessor
 from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
 from greenmarket.infra.messaging.topics import ensure_topics, topic_name
+from greenmarket.infra.testing.tokens import bearer
 from greenmarket.product.models import articles
 from greenmarket.product.projections import INTEREST_COUNTS, SELLERS, fold_interest_deltas
 from greenmarket.schemas import Envelope
 from greenmarket.schemas.events.product import InterestAdded, InterestRemoved
 from greenmarket.schemas.events.user import UserDeleted, UserProfileUpdated, UserRegistered
 from support.kafka_reading import eventually, read_records, relay_for, running
-from greenmarket.infra.testing.tokens import bearer
 
 
 def processor(spec, sessionmaker, stack) -> IdempotentProcessor:

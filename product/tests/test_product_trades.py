@@ -6,6 +6,7 @@ import uuid
 
 from product_test_helpers import create, form, outbox_events
 
+from greenmarket.infra.testing.tokens import bearer
 from greenmarket.product.worker import participant
 from greenmarket.schemas.commands import (
     MarkArticleSold,
@@ -14,7 +15,6 @@ from greenmarket.schemas.commands import (
     RestoreUserArticles,
     WithdrawUserArticles,
 )
-from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER = 1, 2
 

@@ -7,9 +7,9 @@ import uuid
 import pytest
 from sagas_harness import ALWAYS
 
+from greenmarket.infra.testing.tokens import bearer
 from greenmarket.sagas.trades import service as trades
 from greenmarket.schemas.events.user import AccountDeletionRequested
-from greenmarket.infra.testing.tokens import bearer
 
 USER, OTHER = 7, 8
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from greenmarket.infra.testing.tokens import bearer
 from greenmarket.sagas.trades import service as trades
 from greenmarket.schemas.events.chat import ChatRoomCreated
 from greenmarket.schemas.events.product import ProductCreated, ProductDeleted
 from support.kafka_reading import eventually
-from greenmarket.infra.testing.tokens import bearer
 
 SELLER, BUYER, STRANGER = 11, 22, 99
 OPERATOR = bearer(1, role="operator")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sagas_harness import ALWAYS, FakeParticipant, LockingProduct
 
-from greenmarket.sagas.trades import repository
 from greenmarket.infra.testing.tokens import bearer
+from greenmarket.sagas.trades import repository
 
 SELLER, BUYER, OTHER = 11, 22, 33
 
