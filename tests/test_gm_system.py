@@ -345,3 +345,21 @@ def test_the_web_app_in_a_real_browser(system, stack):
     )  # fmt: skip
     print(result.stdout[-6000:])
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+
+
+async def test_up_adds_demo_people_articles_and_an_operator(system):
+    from greenmarket.infra.stack.demo import ARTICLES, DEMO_PASSWORD, OPERATOR_EMAIL
+
+    async with httpx.AsyncClient(base_url=system, timeout=20) as http:
+        login = await http.post("/api/user/login", json={"email": OPERATOR_EMAIL, "password": DEMO_PASSWORD})
+        assert login.status_code == 200, login.text
+        assert login.json()["user"]["role"] == "operator"
+        titles = set()
+        cursor = None
+        while True:
+            page = (await http.get("/api/products", params={"limit": 100, **({"cursor": cursor} if cursor else {})})).json()
+            titles |= {item["title"] for item in page["items"]}
+            cursor = page["nextCursor"]
+            if not cursor:
+                break
+        assert {title for _, title, _, _ in ARTICLES} <= titles
