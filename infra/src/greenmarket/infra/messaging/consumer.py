@@ -212,9 +212,13 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 batches = await consumer.getmany(timeout_ms=500, max_records=self.max_records)
-                for partition, records in batches.items():
-                    await self.processor.process([ConsumedRecord.from_aiokafka(r) for r in records])
-                    await consumer.commit({partition: records[-1].offset + 1})
+                if not batches:
+                    continue
+                # One transaction and one offset commit for everything fetched: per-key order holds
+                # because each partition's records keep their order in the combined batch.
+                records = [ConsumedRecord.from_aiokafka(r) for partition in batches.values() for r in partition]
+                await self.processor.process(records)
+                await consumer.commit({partition: rs[-1].offset + 1 for partition, rs in batches.items()})
         finally:
             await consumer.stop()
             await self.processor.dead_letters.close()
