@@ -288,7 +288,7 @@ async def sagas(info, url: str, prefix: str, rate: int, seconds: float, burst: i
                        saga_steps.c.command_type.is_not(None)))).all()
     finally:
         stop(processes)
-        await app.state.db_engine.dispose()
+        await app.state.engine.dispose()
         await engine.dispose()
     return {
         "paced": {**latency_and_rate(paced_rows), "submitted": count, "refused_requests": paced_refused,
