@@ -91,3 +91,20 @@ async def test_only_one_relay_publishes_at_a_time(stack, database_url, topic_pre
             await Outbox().add_many(session, [sample(1, seq) for seq in range(20)], topic=SAMPLE_TOPIC)
         records = await read_records(stack.bootstrap_servers, topic_prefix + SAMPLE_TOPIC, expected=20)
     assert [decode_value(r.value).payload["seq"] for r in records] == list(range(20))
+
+
+async def test_an_event_written_while_handling_a_request_carries_its_correlation_id(messaging):
+    from sqlalchemy import select
+
+    from greenmarket.infra.logging import correlation_id
+    from greenmarket.infra.messaging.tables import OUTBOX
+
+    token = correlation_id.set("request-7")
+    try:
+        async with messaging() as session, session.begin():
+            await Outbox().add(session, sample(1, 1), topic=SAMPLE_TOPIC)
+    finally:
+        correlation_id.reset(token)
+    async with messaging() as session:
+        envelope = (await session.execute(select(OUTBOX.c.envelope))).scalar_one()
+    assert envelope["correlationId"] == "request-7"

@@ -76,3 +76,27 @@ async def test_probes_and_metrics():
         not_ready = await http.get("/readyz")
         assert not_ready.status_code == 503
         assert "database away" in not_ready.json()["checks"]["database"]
+
+
+async def test_every_answer_carries_a_correlation_id_that_the_request_code_sees():
+    from greenmarket.infra.logging import correlation_id
+
+    seen = []
+    probe = APIRouter()
+
+    @probe.get("/whoami")
+    async def whoami():
+        seen.append(correlation_id.get())
+        return {}
+
+    app = create_service_app("test", routers=[probe])
+    async with AsyncClient(transport=ASGITransport(app), base_url="http://t") as http:
+        given = await http.get("/whoami", headers={"X-Correlation-ID": "trade-42.step:1"})
+        assert given.headers["x-correlation-id"] == "trade-42.step:1"
+        made_up = await http.get("/whoami")
+        assert len(made_up.headers["x-correlation-id"]) == 32
+        hostile = await http.get("/whoami", headers={"X-Correlation-ID": "x" * 500})
+        assert hostile.headers["x-correlation-id"] != "x" * 500
+        assert (await http.get("/nowhere")).headers["x-correlation-id"]
+    assert seen[0] == "trade-42.step:1" and seen[1] == made_up.headers["x-correlation-id"]
+    assert correlation_id.get() is None  # reset after each request

@@ -12,6 +12,7 @@ from greenmarket.infra.auth import JwksVerifier
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.logging import configure_logging
 from greenmarket.infra.settings import ServiceSettings
+from greenmarket.infra.web.correlation import CorrelationIdMiddleware
 from greenmarket.infra.web.health import ReadinessCheck, database_check, kafka_check, run_checks
 from greenmarket.infra.web.metrics import RequestMetricsMiddleware, metrics_response
 from greenmarket.infra.web.problems import PROBLEM_JSON, install_problem_handlers
@@ -33,6 +34,7 @@ def create_service_app(
     app = FastAPI(title=f"Greenmarket {name}", lifespan=lifespan)
     install_problem_handlers(app)
     app.add_middleware(RequestMetricsMiddleware, service=name)
+    app.add_middleware(CorrelationIdMiddleware)
 
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict[str, str]:
