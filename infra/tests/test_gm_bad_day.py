@@ -20,9 +20,8 @@ from greenmarket.infra.messaging.consumer import ConsumerRunner, IdempotentProce
 from greenmarket.infra.messaging.dead_letters import DeadLetterPublisher
 from greenmarket.infra.messaging.outbox import Outbox
 from greenmarket.infra.messaging.relay import asyncpg_dsn
-from greenmarket.infra.messaging.topics import ensure_topics
 from support.kafka_reading import eventually, read_records, relay_for, running
-from support.messaging_db import effect_counts, prepare, record_effect
+from support.messaging_db import effect_counts, record_effect
 from support.sample_events import SAMPLE_TOPIC, sample
 
 TESTS_DIR = Path(__file__).parent
@@ -42,14 +41,6 @@ def start_process(argv, env=None):
 def kill(process):
     process.send_signal(signal.SIGKILL)
     process.wait(10)
-
-
-@pytest.fixture
-async def messaging(stack, database_url, topic_prefix):
-    await ensure_topics(stack.bootstrap_servers, topic_prefix)
-    engine, sessionmaker = await prepare(database_url)
-    yield sessionmaker
-    await engine.dispose()
 
 
 async def test_relay_killed_after_publishing_before_marking_still_gives_one_effect(

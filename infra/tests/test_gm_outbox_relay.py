@@ -3,22 +3,10 @@
 import asyncio
 from collections import defaultdict
 
-import pytest
-
 from greenmarket.infra.messaging.codec import decode_value, header
 from greenmarket.infra.messaging.outbox import Outbox
-from greenmarket.infra.messaging.topics import ensure_topics
 from support.kafka_reading import read_records, relay_for, running
-from support.messaging_db import prepare
 from support.sample_events import SAMPLE_TOPIC, sample
-
-
-@pytest.fixture
-async def messaging(stack, database_url, topic_prefix):
-    await ensure_topics(stack.bootstrap_servers, topic_prefix)
-    engine, sessionmaker = await prepare(database_url)
-    yield sessionmaker
-    await engine.dispose()
 
 
 async def test_a_committed_event_is_published_once_with_envelope_and_headers(
