@@ -100,3 +100,13 @@ async def test_every_answer_carries_a_correlation_id_that_the_request_code_sees(
         assert (await http.get("/nowhere")).headers["x-correlation-id"]
     assert seen[0] == "trade-42.step:1" and seen[1] == made_up.headers["x-correlation-id"]
     assert correlation_id.get() is None  # reset after each request
+
+
+def test_background_probes_bind_where_the_settings_say(monkeypatch):
+    from greenmarket.infra.worker import resolve_probe_host
+
+    monkeypatch.delenv("PROBE_HOST", raising=False)
+    assert resolve_probe_host(None) == "127.0.0.1"  # a developer's machine: loopback only
+    monkeypatch.setenv("PROBE_HOST", "0.0.0.0")
+    assert resolve_probe_host(None) == "0.0.0.0"  # a container: reachable by Prometheus
+    assert resolve_probe_host("127.0.0.2") == "127.0.0.2"

@@ -18,5 +18,9 @@ class ServiceSettings(BaseSettings):
     media_root: Path = Path(".greenmarket/media")
     media_url_prefix: str = "/media"
     log_level: str = "INFO"
+    # Where background processes (relays, workers, Faust agents) serve /healthz, /readyz and
+    # /metrics. Loopback on a developer's machine; containers set 0.0.0.0 so that Prometheus
+    # can scrape them and Kubernetes can probe them.
+    probe_host: str = "127.0.0.1"
     # How often a poison record is retried before it goes to <topic>.dlq.
     consumer_max_attempts: int = 3

@@ -15,12 +15,18 @@ from collections.abc import Awaitable, Callable
 import uvicorn
 
 from greenmarket.infra.logging import configure_logging
+from greenmarket.infra.settings import ServiceSettings
 from greenmarket.infra.web.app import create_service_app
 from greenmarket.infra.web.health import ReadinessCheck
 
 log = logging.getLogger(__name__)
 
 Component = Callable[[asyncio.Event], Awaitable[None]]
+
+
+def resolve_probe_host(probe_host: str | None) -> str:
+    """The explicit host, or PROBE_HOST from the settings (loopback unless configured)."""
+    return probe_host or ServiceSettings().probe_host
 
 
 async def serve_probes(name: str, port: int, checks: Callable[[], list[ReadinessCheck]], host: str = "127.0.0.1"):
@@ -36,7 +42,7 @@ async def run_components(
     components: dict[str, Component],
     *,
     probe_port: int | None = None,
-    probe_host: str = "127.0.0.1",
+    probe_host: str | None = None,
     readiness_checks: Callable[[], list[ReadinessCheck]] = list,
     stop: asyncio.Event | None = None,
 ) -> None:
@@ -50,7 +56,7 @@ async def run_components(
     tasks = {asyncio.create_task(component(stop), name=key): key for key, component in components.items()}
     probe_server = None
     if probe_port is not None:
-        probe_server = await serve_probes(name, probe_port, readiness_checks, probe_host)
+        probe_server = await serve_probes(name, probe_port, readiness_checks, resolve_probe_host(probe_host))
         tasks[asyncio.create_task(probe_server.serve(), name="probes")] = "probes"
     stopper = asyncio.create_task(stop.wait())
     done, _ = await asyncio.wait([*tasks, stopper], return_when=asyncio.FIRST_COMPLETED)

@@ -18,6 +18,7 @@ from greenmarket.infra.messaging.codec import ConsumedRecord
 from greenmarket.infra.messaging.consumer import IdempotentProcessor
 from greenmarket.infra.web.health import ReadinessCheck, run_checks
 from greenmarket.infra.web.metrics import metrics_response
+from greenmarket.infra.worker import resolve_probe_host
 
 
 def make_faust_app(
@@ -25,7 +26,7 @@ def make_faust_app(
     *,
     bootstrap_servers: str,
     probe_port: int | None = None,
-    probe_host: str = "127.0.0.1",
+    probe_host: str | None = None,
     readiness_checks: Callable[[], list[ReadinessCheck]] = list,
     datadir: str | None = None,
     session_timeout: float = 10.0,
@@ -47,7 +48,7 @@ def make_faust_app(
         broker_commit_interval=0.5,
         web_enabled=probe_port is not None,
         web_port=probe_port or 6066,
-        web_bind=probe_host,
+        web_bind=resolve_probe_host(probe_host),
         web_in_thread=False,
         # Faust's 60 s default keeps a killed worker's partitions unowned for a minute.
         broker_session_timeout=session_timeout,
