@@ -89,8 +89,12 @@ async def prepare_db(url: str):
     return engine, create_sessionmaker(engine)
 
 
-async def pipeline(info, url: str, prefix: str, rate: int, seconds: float) -> list[float]:
+async def pipeline(info, url: str, prefix: str, rate: int, seconds: float, poll: float | None = None) -> list[float]:
     engine, sessionmaker = await prepare_db(url)
+    if poll is not None:
+        # The polling variant: no NOTIFY from the trigger, the relay polls every `poll` seconds.
+        async with engine.begin() as connection:
+            await connection.execute(text("ALTER TABLE outbox DISABLE TRIGGER outbox_notify"))
     latencies: list[float] = []
     expected = int(rate * seconds)
 
@@ -109,7 +113,7 @@ async def pipeline(info, url: str, prefix: str, rate: int, seconds: float) -> li
     )
     # The relay runs as its own process, as it does in production.
     relay = subprocess.Popen(
-        [str(Path(sys.executable).parent / "greenmarket"), "relay"],
+        [str(Path(sys.executable).parent / "greenmarket"), "relay", *(["--poll-interval", str(poll)] if poll else [])],
         env={
             **os.environ,
             "DATABASE_URL": url,
@@ -171,16 +175,19 @@ async def relay_drain(info, url: str, prefix: str, backlog: int) -> float:
     return backlog / elapsed
 
 
-async def run(rate: int, seconds: float, backlog: int) -> None:
+async def run(rate: int, seconds: float, backlog: int, poll: float) -> None:
     info = running_stack()
     prefix = f"bench{uuid.uuid4().hex[:6]}."
     await ensure_topics(info.bootstrap_servers, prefix)
+    await ensure_topics(info.bootstrap_servers, prefix + "p.")
     floor = await raw_round_trip(info.bootstrap_servers, prefix + "product.events", rate, seconds)
     async with scratch_database(info.admin_dsn, "pipeline") as url:
         measured = await pipeline(info, url, prefix, rate, seconds)
+    async with scratch_database(info.admin_dsn, "polling") as url:
+        polled = await pipeline(info, url, prefix + "p.", rate, seconds, poll=poll)
     async with scratch_database(info.admin_dsn, "drain") as url:
         drain_rate = await relay_drain(info, url, prefix, backlog)
-    floor_s, pipe_s = summary_ms(floor), summary_ms(measured)
+    floor_s, pipe_s, poll_s = summary_ms(floor), summary_ms(measured), summary_ms(polled)
     rows = [
         ["raw aiokafka round trip (floor)", rate, floor_s["count"], floor_s["p50_ms"], floor_s["p99_ms"], "", ""],
         [
@@ -191,6 +198,15 @@ async def run(rate: int, seconds: float, backlog: int) -> None:
             pipe_s["p99_ms"],
             f"{pipe_s['p50_ms'] / max(floor_s['p50_ms'], 0.01):.1f}× / {pipe_s['p99_ms'] / max(floor_s['p99_ms'], 0.01):.1f}×",
             "p50 ≤ 5, p99 ≤ 25",
+        ],
+        [
+            f"  same, relay polling every {poll * 1000:.0f} ms, no NOTIFY",
+            rate,
+            poll_s["count"],
+            poll_s["p50_ms"],
+            poll_s["p99_ms"],
+            f"{poll_s['p50_ms'] / max(floor_s['p50_ms'], 0.01):.1f}× / {poll_s['p99_ms'] / max(floor_s['p99_ms'], 0.01):.1f}×",
+            "(comparison)",
         ],
         ["relay drain (events/s)", "", backlog, "", "", f"{drain_rate:,.0f}/s", "≥ 10,000/s"],
     ]
@@ -204,6 +220,7 @@ async def run(rate: int, seconds: float, backlog: int) -> None:
             "seconds": seconds,
             "floor": floor_s,
             "pipeline": pipe_s,
+            "pipeline_polling": {**poll_s, "poll_interval_s": poll},
             "relay_drain_per_s": round(drain_rate),
         },
     )
@@ -214,6 +231,7 @@ def main() -> int:
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--backlog", type=int, default=20000)
+    parser.add_argument("--poll", type=float, default=0.005, help="relay poll interval of the no-NOTIFY comparison (s)")
     args = parser.parse_args()
-    asyncio.run(run(args.rate, args.seconds, args.backlog))
+    asyncio.run(run(args.rate, args.seconds, args.backlog, args.poll))
     return 0

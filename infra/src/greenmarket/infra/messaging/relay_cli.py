@@ -14,6 +14,7 @@ from greenmarket.infra.worker import main
 def relay(
     probe_port: int | None = typer.Option(None, help="Serve /healthz, /readyz and /metrics on this port."),
     batch_size: int = typer.Option(500, help="Rows published per round trip."),
+    poll_interval: float = typer.Option(1.0, help="Seconds between polls when no NOTIFY wakes the relay."),
 ) -> None:
     """Publish this service's outbox (DATABASE_URL) to Kafka (KAFKA_BOOTSTRAP_SERVERS)."""
     settings = ServiceSettings()
@@ -22,6 +23,7 @@ def relay(
         settings.kafka_bootstrap_servers,
         topic_prefix=settings.topic_prefix,
         batch_size=batch_size,
+        poll_interval=poll_interval,
     )
     engine = create_engine(settings.database_url, pool_size=1)
     main(
