@@ -322,6 +322,14 @@ async def run(args: argparse.Namespace) -> None:
             stop(processes)
         async with scratch_database(info.admin_dsn, "chat_delivery") as url:
             await upgrade_head_async(MIGRATIONS_DIR, url)
+            if not args.outbox_notify:
+                # The chat database's outbox trigger sends no NOTIFY (see docs/messaging.md).
+                import asyncpg
+
+                connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+                database = url.rsplit("/", 1)[1]
+                await connection.execute(f"ALTER DATABASE {database} SET greenmarket.outbox_notify = 'off'")
+                await connection.close()
             processes, urls = chat_processes(info, url, prefix, jwks_url, logs)
             try:
                 await wait_up(urls, processes, "/healthz")
@@ -361,6 +369,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--rooms", type=int, default=50, help="buyer/seller pairs (one room each)")
     parser.add_argument("--idle", type=int, default=1000, help="idle sockets opened on process A")
+    parser.add_argument(
+        "--no-outbox-notify", dest="outbox_notify", action="store_false", help="turn the outbox NOTIFY off in the chat DB"
+    )
     parser.add_argument("--serve-echo", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", help=argparse.SUPPRESS)
     parser.add_argument("--channel", help=argparse.SUPPRESS)
