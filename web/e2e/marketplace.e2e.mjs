@@ -25,8 +25,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const SHOTS = process.env.GREENMARKET_E2E_SCREENSHOTS || join(here, 'screenshots');
 const OP_EMAIL = process.env.GREENMARKET_OPERATOR_EMAIL || '';
 const OP_PASSWORD = process.env.GREENMARKET_OPERATOR_PASSWORD || '';
-const LIVE_MS = Number(process.env.GREENMARKET_E2E_LIVE_TIMEOUT_MS || 15000);
-const SAGA_MS = Number(process.env.GREENMARKET_E2E_SAGA_TIMEOUT_MS || 30000);
+const LIVE_MS = Number(process.env.GREENMARKET_E2E_LIVE_TIMEOUT_MS || 30000);
+const SAGA_MS = Number(process.env.GREENMARKET_E2E_SAGA_TIMEOUT_MS || 60000);
 const GROUP = process.env.GREENMARKET_E2E_WORKER_GROUP || 'product-participant';
 
 const stamp = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
@@ -59,7 +59,7 @@ async function newUserPage(browser, who, mobile) {
     timezoneId: 'Asia/Seoul',
     ...(mobile ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } : { viewport: { width: 1280, height: 860 } }),
   });
-  context.setDefaultTimeout(15000);
+  context.setDefaultTimeout(30000);
   const page = await context.newPage();
   watch(page, who);
   return page;
@@ -153,7 +153,7 @@ async function main() {
         await b.reload();
         await b.locator('main').waitFor();
         return (await card.count()) > 0;
-      }, { timeoutMs: 20000, what: 'search result' });
+      }, { timeoutMs: 40000, what: 'search result' });
       await card.first().click();
       await b.waitForURL(new RegExp(`${articleUrl}$`));
     }, [[b, 'buyer-search-detail']]);
@@ -168,7 +168,7 @@ async function main() {
         await toggle.waitFor();
         const count = (await b.locator('[data-testid=interest-count]').textContent())?.trim();
         return count === '1' && (await toggle.getAttribute('aria-pressed')) === 'true';
-      }, { timeoutMs: 20000, intervalMs: 1000, what: 'interest count 1 after reload' });
+      }, { timeoutMs: 40000, intervalMs: 1000, what: 'interest count 1 after reload' });
     }, [[b, 'buyer-interest']]);
 
     const buyerHello = `안녕하세요! 화분 아직 있나요? ${stamp}`;
@@ -311,7 +311,7 @@ async function operatorScenario(browser, a, b) {
 
   await suite.step('the lag table refreshes by itself every 2 s', async () => {
     const before = await op.locator('[data-testid=lag-updated]').innerText();
-    await eventually(async () => (await op.locator('[data-testid=lag-updated]').innerText()) !== before, { timeoutMs: 8000, what: 'refresh' });
+    await eventually(async () => (await op.locator('[data-testid=lag-updated]').innerText()) !== before, { timeoutMs: 20000, what: 'refresh' });
   }, [[op, 'ops-lag-refreshed']]);
 
   await suite.step(`a stopped worker's group (${GROUP}) goes to STALL/STOP with lag, and back to OK after it resumes`, async () => {
