@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import platform
+import socket
 import statistics
+import subprocess
 import uuid
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -63,3 +65,21 @@ def report(name: str, title: str, columns: list[str], rows: list[list], data: di
     path.write_text(json.dumps(document, indent=2, ensure_ascii=False))
     Console().print(f"results: {path}")
     return path
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on right now (for the processes a benchmark starts)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop(processes: list[subprocess.Popen], grace: float = 20.0) -> None:
+    """SIGTERM every process, then SIGKILL what has not exited after `grace` seconds."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()

@@ -27,7 +27,6 @@ import asyncio
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -41,7 +40,7 @@ import aiohttp
 import httpx
 import socketio
 
-from bench._support import report, running_stack, scratch_database, summary_ms
+from bench._support import free_port, report, running_stack, scratch_database, stop, summary_ms
 from greenmarket.chat import launch
 from greenmarket.chat.migrations import MIGRATIONS_DIR
 from greenmarket.chat.service.projections import apply_product_events, apply_user_events
@@ -75,17 +74,10 @@ def serve_echo(port: int, redis_url: str, channel: str) -> None:
         await sio.emit("message", data, room=f"room:{data['roomId']}")
         return {"ok": True}
 
-    uvicorn.run(socketio.ASGIApp(sio, socketio_path=PATH.lstrip("/")), host="127.0.0.1", port=port,
-                log_level="warning")
+    uvicorn.run(socketio.ASGIApp(sio, socketio_path=PATH.lstrip("/")), host="127.0.0.1", port=port, log_level="warning")
 
 
 # ---------------------------------------------------------------- processes
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_jwks() -> tuple[ThreadingHTTPServer, str]:
@@ -110,9 +102,14 @@ def serve_jwks() -> tuple[ThreadingHTTPServer, str]:
 
 def chat_processes(info, url: str, prefix: str, jwks_url: str, logs: Path) -> tuple[list[subprocess.Popen], list[str]]:
     ctx = ServiceContext(
-        repo_root=Path.cwd(), state_dir=logs, kafka_bootstrap_servers=info.bootstrap_servers,
-        redis_url=info.redis_url, admin_dsn=info.admin_dsn, media_root=logs / "media",
-        gateway_url="http://127.0.0.1:1", jwks_url=jwks_url,
+        repo_root=Path.cwd(),
+        state_dir=logs,
+        kafka_bootstrap_servers=info.bootstrap_servers,
+        redis_url=info.redis_url,
+        admin_dsn=info.admin_dsn,
+        media_root=logs / "media",
+        gateway_url="http://127.0.0.1:1",
+        jwks_url=jwks_url,
     )
     apis = [spec for spec in launch.processes(ctx) if spec.name.startswith("chat-api-")][:2]
     processes, urls = [], []
@@ -120,8 +117,13 @@ def chat_processes(info, url: str, prefix: str, jwks_url: str, logs: Path) -> tu
         port = free_port()
         argv = list(spec.argv)
         argv[argv.index("--port") + 1] = str(port)
-        env = {**os.environ, **spec.env, "DATABASE_URL": url, "TOPIC_PREFIX": prefix,
-               "RATE_LIMIT_MESSAGES": str(10**9)}  # the per-user limit is not what we measure
+        env = {
+            **os.environ,
+            **spec.env,
+            "DATABASE_URL": url,
+            "TOPIC_PREFIX": prefix,
+            "RATE_LIMIT_MESSAGES": str(10**9),
+        }  # the per-user limit is not what we measure
         log = open(logs / f"{spec.name}.log", "wb")  # noqa: SIM115 - lives as long as the process
         processes.append(subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT))
         urls.append(f"http://127.0.0.1:{port}")
@@ -133,9 +135,24 @@ def echo_processes(info, channel: str, logs: Path) -> tuple[list[subprocess.Pope
     for n in range(2):
         port = free_port()
         log = open(logs / f"echo-{n + 1}.log", "wb")  # noqa: SIM115
-        processes.append(subprocess.Popen(
-            [sys.executable, "-m", "bench", "chat_delivery", "--serve-echo", str(port), "--redis-url", info.redis_url,
-             "--channel", channel], stdout=log, stderr=subprocess.STDOUT))
+        processes.append(
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench",
+                    "chat_delivery",
+                    "--serve-echo",
+                    str(port),
+                    "--redis-url",
+                    info.redis_url,
+                    "--channel",
+                    channel,
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        )
         urls.append(f"http://127.0.0.1:{port}")
     return processes, urls
 
@@ -157,16 +174,6 @@ async def wait_up(urls: list[str], processes: list[subprocess.Popen], path: str,
                 await asyncio.sleep(0.3)
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -181,17 +188,37 @@ async def seed_rooms(url: str, api: str, rooms: int) -> list[int]:
     """Articles and profiles in the chat's projections, then one room per buyer through the API."""
     engine = create_engine(url)
     async with create_sessionmaker(engine)() as session, session.begin():
-        await apply_product_events(session, [
-            ProductCreated(article_id=n + 1, seller_id=SELLER_BASE + n, title="자전거 팝니다", price=50000,
-                           status="ON_SALE", category_id=5, address1="서울특별시", address2="마포구",
-                           thumb_url=None).envelope(aggregate_id=n + 1, producer="product")
-            for n in range(rooms)
-        ])
-        await apply_user_events(session, [
-            UserRegistered(user_id=user, nickname=f"이웃{user}", address1="서울특별시", address2="마포구",
-                           profile_image_url=None).envelope(aggregate_id=user, producer="user")
-            for n in range(rooms) for user in (SELLER_BASE + n, BUYER_BASE + n)
-        ])
+        await apply_product_events(
+            session,
+            [
+                ProductCreated(
+                    article_id=n + 1,
+                    seller_id=SELLER_BASE + n,
+                    title="자전거 팝니다",
+                    price=50000,
+                    status="ON_SALE",
+                    category_id=5,
+                    address1="서울특별시",
+                    address2="마포구",
+                    thumb_url=None,
+                ).envelope(aggregate_id=n + 1, producer="product")
+                for n in range(rooms)
+            ],
+        )
+        await apply_user_events(
+            session,
+            [
+                UserRegistered(
+                    user_id=user,
+                    nickname=f"이웃{user}",
+                    address1="서울특별시",
+                    address2="마포구",
+                    profile_image_url=None,
+                ).envelope(aggregate_id=user, producer="user")
+                for n in range(rooms)
+                for user in (SELLER_BASE + n, BUYER_BASE + n)
+            ],
+        )
     await engine.dispose()
     room_ids = []
     async with httpx.AsyncClient(base_url=api, timeout=30) as http:
@@ -262,8 +289,13 @@ async def delivery(urls: list[str], room_ids: list[int], rate: int, seconds: flo
         await asyncio.sleep(0.05)
     for sio in sellers + buyers:
         await sio.disconnect()
-    return {**summary_ms(latencies), "sent": expected, "received": len(latencies), "failed_sends": failures,
-            "achieved_rate": round(expected / sent_in, 1)}
+    return {
+        **summary_ms(latencies),
+        "sent": expected,
+        "received": len(latencies),
+        "failed_sends": failures,
+        "achieved_rate": round(expected / sent_in, 1),
+    }
 
 
 async def idle_socket(session: aiohttp.ClientSession, url: str, auth: dict, ready: asyncio.Queue) -> None:
@@ -302,8 +334,13 @@ async def idle_memory(url: str, pid: int, count: int, *, chat: bool) -> dict:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     per_socket_kib = (after - before) / max(opened, 1)
-    return {"sockets": opened, "rss_before_mib": round(before / 1024, 1), "rss_after_mib": round(after / 1024, 1),
-            "per_socket_kib": round(per_socket_kib, 1), "per_5000_mib": round(per_socket_kib * 5000 / 1024, 1)}
+    return {
+        "sockets": opened,
+        "rss_before_mib": round(before / 1024, 1),
+        "rss_after_mib": round(after / 1024, 1),
+        "per_socket_kib": round(per_socket_kib, 1),
+        "per_5000_mib": round(per_socket_kib * 5000 / 1024, 1),
+    }
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -342,22 +379,43 @@ async def run(args: argparse.Namespace) -> None:
         jwks_server.shutdown()
     shutil.rmtree(logs, ignore_errors=True)  # kept only when something failed
     rows = []
-    for name, label in (("echo", "plain python-socketio echo, 2 processes (baseline)"),
-                        ("chat", "chat service, 2 processes (auth, stored, seq)")):
+    for name, label in (
+        ("echo", "plain python-socketio echo, 2 processes (baseline)"),
+        ("chat", "chat service, 2 processes (auth, stored, seq)"),
+    ):
         r = results[name]
         idle = r["idle"]
         p99_note = "" if name == "echo" else (" ✓" if r["p99_ms"] <= 30 else " ✗")
         mem_note = "" if name == "echo" else (" ✓" if idle["per_5000_mib"] < 1024 else " ✗")
-        rows.append([label, f"{r['achieved_rate']:,.0f}/s", f"{r['received']}/{r['sent']}", r["failed_sends"],
-                     r["p50_ms"], f"{r['p99_ms']}{p99_note}", idle["sockets"], idle["per_socket_kib"],
-                     f"{idle['per_5000_mib']}{mem_note}"])
+        rows.append(
+            [
+                label,
+                f"{r['achieved_rate']:,.0f}/s",
+                f"{r['received']}/{r['sent']}",
+                r["failed_sends"],
+                r["p50_ms"],
+                f"{r['p99_ms']}{p99_note}",
+                idle["sockets"],
+                idle["per_socket_kib"],
+                f"{idle['per_5000_mib']}{mem_note}",
+            ]
+        )
     chat_p99, echo_p99 = results["chat"]["p99_ms"], results["echo"]["p99_ms"]
     report(
         "chat_delivery",
         f"Delivery A → B at {args.rate} msg/s over {args.rooms} rooms for {args.seconds:.0f} s; idle sockets on A "
         f"(chat p99 is {chat_p99 / max(echo_p99, 0.01):.1f}× the echo's; goals: p99 ≤ 30 ms, 5,000 idle < 1 GB)",
-        ["server", "send rate", "delivered", "failed", "p50 ms", "p99 ms", "idle sockets", "KiB/socket",
-         "MiB per 5,000"],
+        [
+            "server",
+            "send rate",
+            "delivered",
+            "failed",
+            "p50 ms",
+            "p99 ms",
+            "idle sockets",
+            "KiB/socket",
+            "MiB per 5,000",
+        ],
         rows,
         {"rate": args.rate, "seconds": args.seconds, "rooms": args.rooms, "idle": args.idle, "results": results},
     )
@@ -370,7 +428,10 @@ def main() -> int:
     parser.add_argument("--rooms", type=int, default=50, help="buyer/seller pairs (one room each)")
     parser.add_argument("--idle", type=int, default=1000, help="idle sockets opened on process A")
     parser.add_argument(
-        "--no-outbox-notify", dest="outbox_notify", action="store_false", help="turn the outbox NOTIFY off in the chat DB"
+        "--no-outbox-notify",
+        dest="outbox_notify",
+        action="store_false",
+        help="turn the outbox NOTIFY off in the chat DB",
     )
     parser.add_argument("--serve-echo", type=int, metavar="PORT", help=argparse.SUPPRESS)
     parser.add_argument("--redis-url", help=argparse.SUPPRESS)

@@ -29,7 +29,6 @@ import asyncio
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -41,7 +40,7 @@ from fastapi.responses import Response
 from sqlalchemy import select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-from bench._support import report, running_stack, scratch_database, summary_ms
+from bench._support import free_port, report, running_stack, scratch_database, summary_ms
 from greenmarket.infra.auth import Principal
 from greenmarket.infra.auth.dependencies import current_user
 from greenmarket.infra.messaging.topics import ensure_topics
@@ -61,8 +60,13 @@ from greenmarket.product.settings import ProductSettings
 
 SELLER_ID = 1
 FIRST_USER_ID = 10_000
-LAYERS = [("HTTP", "prototype"), ("HTTP", "ours"), ("database only", "prototype"), ("database only", "ours"),
-          ("database only", "ours, NOTIFY off")]
+LAYERS = [
+    ("HTTP", "prototype"),
+    ("HTTP", "ours"),
+    ("database only", "prototype"),
+    ("database only", "ours"),
+    ("database only", "ours, NOTIFY off"),
+]
 LABELS = {
     "prototype": "prototype, counter in the request (baseline)",
     "ours": "ours, interest + outbox, Faust counts",
@@ -81,8 +85,10 @@ async def prototype_add_interest(db, user_id: int, article_id: int) -> None:
         raise Problem(violation.status, violation.detail) from None
     inserted = (
         await db.execute(
-            pg_insert(interests).values(article_id=article_id, user_id=user_id)
-            .on_conflict_do_nothing().returning(interests.c.article_id)
+            pg_insert(interests)
+            .values(article_id=article_id, user_id=user_id)
+            .on_conflict_do_nothing()
+            .returning(interests.c.article_id)
         )
     ).first()
     if inserted is None:
@@ -104,8 +110,18 @@ async def create_articles(sessionmaker, count: int) -> list[int]:
     async with sessionmaker() as session, session.begin():
         rows = await session.execute(
             articles.insert().returning(articles.c.id),
-            [{"seller_id": SELLER_ID, "title": f"벤치 자전거 {n}", "content": "관심 폭주 테스트", "price": 10000,
-              "category_id": 5, "address1": "서울특별시", "address2": "마포구"} for n in range(count)],
+            [
+                {
+                    "seller_id": SELLER_ID,
+                    "title": f"벤치 자전거 {n}",
+                    "content": "관심 폭주 테스트",
+                    "price": 10000,
+                    "category_id": 5,
+                    "address1": "서울특별시",
+                    "address2": "마포구",
+                }
+                for n in range(count)
+            ],
         )
         return [row.id for row in rows]
 
@@ -160,18 +176,17 @@ async def converge(sessionmaker, article_id: int, expected: int, timeout: float)
     return None
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_pipeline(info, url: str, prefix: str, workdir: Path) -> tuple[list[subprocess.Popen], str, Path]:
     """The relay and the Faust agents of the product service, as `greenmarket up` starts them."""
     ctx = ServiceContext(
-        repo_root=Path.cwd(), state_dir=workdir, kafka_bootstrap_servers=info.bootstrap_servers,
-        redis_url="redis://127.0.0.1:1", admin_dsn=info.admin_dsn, media_root=workdir / "media",
-        gateway_url="http://127.0.0.1:1", jwks_url="http://127.0.0.1:1/jwks",
+        repo_root=Path.cwd(),
+        state_dir=workdir,
+        kafka_bootstrap_servers=info.bootstrap_servers,
+        redis_url="redis://127.0.0.1:1",
+        admin_dsn=info.admin_dsn,
+        media_root=workdir / "media",
+        gateway_url="http://127.0.0.1:1",
+        jwks_url="http://127.0.0.1:1/jwks",
     )
     specs = {spec.name: spec for spec in launch.processes(ctx)}
     env = {**os.environ, **specs["product-relay"].env, "DATABASE_URL": url, "TOPIC_PREFIX": prefix}
@@ -182,8 +197,10 @@ def start_pipeline(info, url: str, prefix: str, workdir: Path) -> tuple[list[sub
     logs.mkdir()
     (workdir / "faust").mkdir()  # Faust creates its data folder, not the parents
     processes = []
-    for name, argv, extra in (("relay", relay_argv, {}),
-                              ("agents", specs["product-agents"].argv, {"AGENTS_PROBE_PORT": str(agents_port)})):
+    for name, argv, extra in (
+        ("relay", relay_argv, {}),
+        ("agents", specs["product-agents"].argv, {"AGENTS_PROBE_PORT": str(agents_port)}),
+    ):
         log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
         processes.append(subprocess.Popen(argv, env={**env, **extra}, stdout=log, stderr=subprocess.STDOUT))
     return processes, f"http://127.0.0.1:{agents_port}/healthz", logs
@@ -215,8 +232,12 @@ async def run(args: argparse.Namespace, info, prefix: str) -> None:
     workdir = Path(tempfile.mkdtemp(prefix="bench-interest-"))
     async with scratch_database(info.admin_dsn, "interest_burst") as url:
         await upgrade_head_async(launch.MIGRATIONS, url)
-        settings = ProductSettings(database_url=url, kafka_bootstrap_servers=info.bootstrap_servers,
-                                   media_root=workdir / "media", topic_prefix=prefix)
+        settings = ProductSettings(
+            database_url=url,
+            kafka_bootstrap_servers=info.bootstrap_servers,
+            media_root=workdir / "media",
+            topic_prefix=prefix,
+        )
         app = create_app(settings, verifier=test_verifier())
         mount_prototype_route(app)
         logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -229,8 +250,9 @@ async def run(args: argparse.Namespace, info, prefix: str) -> None:
             tokens = {user: bearer(user) for user in users}
             spare = (await create_articles(sessionmaker, 1))[0]
             results = {key: {"walls": [], "latencies": [], "converged": [], "articles": []} for key in LAYERS}
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://product",
-                                         timeout=60) as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://product", timeout=60
+            ) as client:
                 # Warm both paths (pool connections, the verifier's key cache) on a spare article.
                 await burst(users[:5], over_http(client, f"/api/products/{spare}/interest", tokens))
                 await burst(users[5:10], over_http(client, f"/bench/prototype/{spare}/interest", tokens))
@@ -258,9 +280,16 @@ async def run(args: argparse.Namespace, info, prefix: str) -> None:
             all_ids = [a for entry in results.values() for a in entry["articles"]]
             final = await counts(sessionmaker, all_ids)
             async with app.state.engine.connect() as connection:
-                interest_rows = dict((await connection.execute(text(
-                    "SELECT article_id, count(*) FROM interests WHERE article_id = ANY(:ids) GROUP BY article_id"),
-                    {"ids": all_ids})).all())
+                interest_rows = dict(
+                    (
+                        await connection.execute(
+                            text(
+                                "SELECT article_id, count(*) FROM interests WHERE article_id = ANY(:ids) GROUP BY article_id"
+                            ),
+                            {"ids": all_ids},
+                        )
+                    ).all()
+                )
         finally:
             for process in processes:
                 process.terminate()
@@ -286,18 +315,42 @@ async def run(args: argparse.Namespace, info, prefix: str) -> None:
         else:
             ratio = rate / baseline_rate
             versus = f"{ratio:.2f}× {'✓' if ratio >= 2 else '✗'}"
-            converged = (f"max {max(waits):.2f} s" if len(waits) == len(entry["converged"])
-                         else f"{len(entry['converged']) - len(waits)} not within {args.converge_timeout:.0f} s")
-        rows.append([f"{layer}: {LABELS[design]}", requests, f"{rate:,.0f}/s", latency["p50_ms"], latency["p99_ms"],
-                     versus, converged, "✓" if exact else "✗"])
-        data[f"{layer} {design}"] = {**latency, "per_second": round(rate, 1), "exact": exact,
-                                     "converged_seconds": [round(c, 3) if c is not None else None
-                                                           for c in entry["converged"]]}
+            converged = (
+                f"max {max(waits):.2f} s"
+                if len(waits) == len(entry["converged"])
+                else f"{len(entry['converged']) - len(waits)} not within {args.converge_timeout:.0f} s"
+            )
+        rows.append(
+            [
+                f"{layer}: {LABELS[design]}",
+                requests,
+                f"{rate:,.0f}/s",
+                latency["p50_ms"],
+                latency["p99_ms"],
+                versus,
+                converged,
+                "✓" if exact else "✗",
+            ]
+        )
+        data[f"{layer} {design}"] = {
+            **latency,
+            "per_second": round(rate, 1),
+            "exact": exact,
+            "converged_seconds": [round(c, 3) if c is not None else None for c in entry["converged"]],
+        }
     report(
         "interest_burst",
         f"{args.users} concurrent users marking one article, {args.rounds} rounds per design (goal: ours ≥ 2×, exact)",
-        ["design", "requests", "throughput", "p50 ms", "p99 ms", "vs prototype", "count converged after burst",
-         "count exact"],
+        [
+            "design",
+            "requests",
+            "throughput",
+            "p50 ms",
+            "p99 ms",
+            "vs prototype",
+            "count converged after burst",
+            "count exact",
+        ],
         rows,
         {"users": args.users, "rounds": args.rounds, "results": data},
     )

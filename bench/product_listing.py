@@ -140,7 +140,10 @@ async def measure(app, case: Case, requests: int, depth: float) -> dict:
     sessionmaker = app.state.sessionmaker
     offset = await offset_for(sessionmaker, case, depth)
     cursor = await cursor_at(sessionmaker, case, offset)
-    keyset_ids, offset_ids = await keyset_page(sessionmaker, case, cursor), await offset_page(sessionmaker, case, offset)
+    keyset_ids, offset_ids = (
+        await keyset_page(sessionmaker, case, cursor),
+        await offset_page(sessionmaker, case, offset),
+    )
     assert keyset_ids == offset_ids, f"{case.label}: the cursor and OFFSET pages differ"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://product") as client:
 
@@ -151,8 +154,13 @@ async def measure(app, case: Case, requests: int, depth: float) -> dict:
         http = await sample(requests, over_http)
     keyset = await sample(requests, lambda: keyset_page(sessionmaker, case, cursor))
     skipping = await sample(requests, lambda: offset_page(sessionmaker, case, offset))
-    return {"offset": offset, "items": len(keyset_ids), "http_keyset": summary_ms(http),
-            "query_keyset": summary_ms(keyset), "query_offset": summary_ms(skipping)}
+    return {
+        "offset": offset,
+        "items": len(keyset_ids),
+        "http_keyset": summary_ms(http),
+        "query_keyset": summary_ms(keyset),
+        "query_offset": summary_ms(skipping),
+    }
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -164,7 +172,9 @@ async def run(args: argparse.Namespace) -> None:
         loaded = await load_demo_data(url, MediaStore(media_root, "/media"), args.articles)
         load_s = time.perf_counter() - started
         print(f"loaded {loaded:,} demo articles in {load_s:.1f} s")
-        settings = ProductSettings(database_url=url, kafka_bootstrap_servers=info.bootstrap_servers, media_root=media_root)
+        settings = ProductSettings(
+            database_url=url, kafka_bootstrap_servers=info.bootstrap_servers, media_root=media_root
+        )
         app = create_app(settings, verifier=no_keys_verifier())
         logging.getLogger("httpx").setLevel(logging.WARNING)
         try:
@@ -176,17 +186,40 @@ async def run(args: argparse.Namespace) -> None:
     for label, r in results.items():
         h, k, o = r["http_keyset"], r["query_keyset"], r["query_offset"]
         met = "✓" if h["p99_ms"] <= 20 else "✗"
-        rows.append([label, f"{r['offset']:,}", r["items"], h["p50_ms"], f"{h['p99_ms']} {met}",
-                     f"{k['p50_ms']} / {k['p99_ms']}", f"{o['p50_ms']} / {o['p99_ms']}",
-                     f"{o['p50_ms'] / max(k['p50_ms'], 0.01):.1f}×"])
+        rows.append(
+            [
+                label,
+                f"{r['offset']:,}",
+                r["items"],
+                h["p50_ms"],
+                f"{h['p99_ms']} {met}",
+                f"{k['p50_ms']} / {k['p99_ms']}",
+                f"{o['p50_ms']} / {o['p99_ms']}",
+                f"{o['p50_ms'] / max(k['p50_ms'], 0.01):.1f}×",
+            ]
+        )
     report(
         "product_listing",
         f"Article list and search on {loaded:,} articles, {args.requests} requests each, one at a time",
-        ["query", "rows skipped", "items", "HTTP p50 ms", "HTTP p99 ms (≤ 20)", "keyset query p50/p99",
-         "OFFSET query p50/p99 (baseline)", "OFFSET ÷ keyset p50"],
+        [
+            "query",
+            "rows skipped",
+            "items",
+            "HTTP p50 ms",
+            "HTTP p99 ms (≤ 20)",
+            "keyset query p50/p99",
+            "OFFSET query p50/p99 (baseline)",
+            "OFFSET ÷ keyset p50",
+        ],
         rows,
-        {"articles": loaded, "load_seconds": round(load_s, 1), "requests": args.requests, "page": PAGE,
-         "depth": args.depth, "results": results},
+        {
+            "articles": loaded,
+            "load_seconds": round(load_s, 1),
+            "requests": args.requests,
+            "page": PAGE,
+            "depth": args.depth,
+            "results": results,
+        },
     )
 
 

@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -38,7 +37,7 @@ import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from sqlalchemy import func, select
 
-from bench._support import report, running_stack, scratch_database, summary_ms
+from bench._support import free_port, report, running_stack, scratch_database, stop, summary_ms
 from greenmarket.infra.db import create_engine, create_sessionmaker
 from greenmarket.infra.messaging.participant import Participant
 from greenmarket.infra.messaging.topics import ensure_topics
@@ -103,8 +102,9 @@ async def paced(rate: int, seconds: float, action) -> None:
 async def raw_round_trip(bootstrap: str, prefix: str, rate: int, seconds: float) -> list[float]:
     commands, replies = prefix + "product.commands", prefix + "saga.replies"
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all", linger_ms=1)
-    answerer = AIOKafkaConsumer(commands, bootstrap_servers=bootstrap, group_id=prefix + "raw-participant",
-                                auto_offset_reset="earliest")
+    answerer = AIOKafkaConsumer(
+        commands, bootstrap_servers=bootstrap, group_id=prefix + "raw-participant", auto_offset_reset="earliest"
+    )
     reader = AIOKafkaConsumer(replies, bootstrap_servers=bootstrap, group_id=None, auto_offset_reset="latest")
     await producer.start()
     await answerer.start()
@@ -144,17 +144,16 @@ async def raw_round_trip(bootstrap: str, prefix: str, rate: int, seconds: float)
 # ---------------------------------------------------------------- the orchestrator
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_processes(info, url: str, prefix: str, workdir: Path) -> tuple[list[subprocess.Popen], list[str]]:
     ctx = ServiceContext(
-        repo_root=Path.cwd(), state_dir=workdir, kafka_bootstrap_servers=info.bootstrap_servers,
-        redis_url=info.redis_url, admin_dsn=info.admin_dsn, media_root=workdir / "media",
-        gateway_url="http://127.0.0.1:1", jwks_url="http://127.0.0.1:1/jwks",
+        repo_root=Path.cwd(),
+        state_dir=workdir,
+        kafka_bootstrap_servers=info.bootstrap_servers,
+        redis_url=info.redis_url,
+        admin_dsn=info.admin_dsn,
+        media_root=workdir / "media",
+        gateway_url="http://127.0.0.1:1",
+        jwks_url="http://127.0.0.1:1/jwks",
     )
     specs = {spec.name: spec for spec in launch.processes(ctx)}
     processes, probes = [], []
@@ -167,9 +166,24 @@ def start_processes(info, url: str, prefix: str, workdir: Path) -> tuple[list[su
         processes.append(subprocess.Popen(argv, env=env, stdout=log, stderr=subprocess.STDOUT))
         probes.append(f"http://127.0.0.1:{port}/readyz")
     log = open(workdir / "participants.log", "wb")  # noqa: SIM115
-    processes.append(subprocess.Popen(
-        [sys.executable, "-m", "bench", "trade_saga", "--serve-participants", url, "--bootstrap",
-         info.bootstrap_servers, "--prefix", prefix], stdout=log, stderr=subprocess.STDOUT))
+    processes.append(
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bench",
+                "trade_saga",
+                "--serve-participants",
+                url,
+                "--bootstrap",
+                info.bootstrap_servers,
+                "--prefix",
+                prefix,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    )
     return processes, probes
 
 
@@ -195,23 +209,21 @@ async def wait_ready(probes: list[str], processes: list[subprocess.Popen], parti
             await asyncio.sleep(0.3)
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 async def seed(sessionmaker, count: int) -> None:
     """Article n is for sale by seller n and buyer n has a chat room for it, as the events would say."""
     async with sessionmaker() as session, session.begin():
         for n in range(1, count + 1):
             for event in (
-                ProductCreated(article_id=n, seller_id=SELLER_BASE + n, title="자전거", price=10000, status="ON_SALE",
-                               category_id=5, address1="서울", address2="마포구"),
+                ProductCreated(
+                    article_id=n,
+                    seller_id=SELLER_BASE + n,
+                    title="자전거",
+                    price=10000,
+                    status="ON_SALE",
+                    category_id=5,
+                    address1="서울",
+                    address2="마포구",
+                ),
                 ChatRoomCreated(room_id=n, article_id=n, buyer_id=BUYER_BASE + n, seller_id=SELLER_BASE + n),
             ):
                 await apply_event(session, event.envelope(aggregate_id=n, producer="bench"))
@@ -220,9 +232,15 @@ async def seed(sessionmaker, count: int) -> None:
 def latency_and_rate(rows) -> dict:
     reserved = [r for r in rows if r.status == "RESERVED" and r.reserved_at is not None]
     latencies = [(r.reserved_at - r.created_at).total_seconds() for r in reserved]
-    span = (max(r.reserved_at for r in reserved) - min(r.created_at for r in reserved)).total_seconds() if reserved else 0
-    return {**summary_ms(latencies), "reserved": len(reserved), "other_states": len(rows) - len(reserved),
-            "sagas_per_second": round(len(reserved) / span, 1) if span else 0.0}
+    span = (
+        (max(r.reserved_at for r in reserved) - min(r.created_at for r in reserved)).total_seconds() if reserved else 0
+    )
+    return {
+        **summary_ms(latencies),
+        "reserved": len(reserved),
+        "other_states": len(rows) - len(reserved),
+        "sagas_per_second": round(len(reserved) / span, 1) if span else 0.0,
+    }
 
 
 async def sagas(info, url: str, prefix: str, rate: int, seconds: float, burst: int, workdir: Path) -> dict:
@@ -239,19 +257,26 @@ async def sagas(info, url: str, prefix: str, rate: int, seconds: float, burst: i
     refused = 0
     try:
         await wait_ready(probes, processes, workdir / "participants.log")
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sagas",
-                                     timeout=60) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://sagas", timeout=60
+        ) as client:
 
             async def reserve(n: int) -> None:
                 nonlocal refused
-                response = await client.post("/api/trades", json={"articleId": n, "buyerId": BUYER_BASE + n},
-                                             headers=tokens[n])
+                response = await client.post(
+                    "/api/trades", json={"articleId": n, "buyerId": BUYER_BASE + n}, headers=tokens[n]
+                )
                 refused += response.status_code != 202
 
             async def settled(ids: range) -> int:
                 async with sessionmaker() as session:
-                    return (await session.execute(select(func.count()).select_from(trades).where(
-                        trades.c.article_id.in_(list(ids)), trades.c.status.notin_(["RESERVING"])))).scalar_one()
+                    return (
+                        await session.execute(
+                            select(func.count())
+                            .select_from(trades)
+                            .where(trades.c.article_id.in_(list(ids)), trades.c.status.notin_(["RESERVING"]))
+                        )
+                    ).scalar_one()
 
             async def wait_settled(ids: range, timeout: float) -> None:
                 deadline = time.monotonic() + timeout
@@ -281,22 +306,35 @@ async def sagas(info, url: str, prefix: str, rate: int, seconds: float, burst: i
             paced_rows = (await session.execute(columns.where(trades.c.article_id <= count))).all()
             burst_rows = (await session.execute(columns.where(trades.c.article_id > count + warmup))).all()
             # Where the paced sagas' time goes: each step from its command's row to its reply applied.
-            step_rows = (await session.execute(
-                select(saga_steps.c.command_type, saga_steps.c.created_at, saga_steps.c.finished_at)
-                .join(trades, trades.c.saga_id == saga_steps.c.saga_id)
-                .where(trades.c.article_id <= count, saga_steps.c.finished_at.is_not(None),
-                       saga_steps.c.command_type.is_not(None)))).all()
+            step_rows = (
+                await session.execute(
+                    select(saga_steps.c.command_type, saga_steps.c.created_at, saga_steps.c.finished_at)
+                    .join(trades, trades.c.saga_id == saga_steps.c.saga_id)
+                    .where(
+                        trades.c.article_id <= count,
+                        saga_steps.c.finished_at.is_not(None),
+                        saga_steps.c.command_type.is_not(None),
+                    )
+                )
+            ).all()
     finally:
         stop(processes)
         await app.state.engine.dispose()
         await engine.dispose()
     return {
-        "paced": {**latency_and_rate(paced_rows), "submitted": count, "refused_requests": paced_refused,
-                  "submit_rate": round(count / submitted_in, 1)},
+        "paced": {
+            **latency_and_rate(paced_rows),
+            "submitted": count,
+            "refused_requests": paced_refused,
+            "submit_rate": round(count / submitted_in, 1),
+        },
         "burst": {**latency_and_rate(burst_rows), "submitted": burst, "refused_requests": refused},
-        "steps": {kind: summary_ms([(r.finished_at - r.created_at).total_seconds() for r in step_rows
-                                    if r.command_type == kind])
-                  for kind in sorted({r.command_type for r in step_rows})},
+        "steps": {
+            kind: summary_ms(
+                [(r.finished_at - r.created_at).total_seconds() for r in step_rows if r.command_type == kind]
+            )
+            for kind in sorted({r.command_type for r in step_rows})
+        },
     }
 
 
@@ -313,19 +351,46 @@ async def run(args: argparse.Namespace, info, raw_prefix: str, prefix: str) -> N
     overhead_p50 = paced_s["p50_ms"] - 2 * floor["p50_ms"]
     overhead_p99 = paced_s["p99_ms"] - 2 * floor["p99_ms"]
     rows = [
-        ["raw aiokafka command → reply (floor)", floor["count"], f"{args.rate}/s offered", floor["p50_ms"],
-         floor["p99_ms"], "", ""],
-        ["floor × 2 (the reserve saga's two steps)", "", "", round(2 * floor["p50_ms"], 2),
-         round(2 * floor["p99_ms"], 2), "", ""],
-        [f"trade saga POST → RESERVED, {args.rate}/s offered", f"{paced_s['reserved']}/{paced_s['submitted']}",
-         f"{paced_s['sagas_per_second']:,.1f}/s", paced_s["p50_ms"],
-         f"{paced_s['p99_ms']} {'✓' if paced_s['p99_ms'] <= 250 else '✗'} (≤ 250)",
-         round(overhead_p50, 2), round(overhead_p99, 2)],
-        *[[f"  step {kind}: command row → reply applied", step["count"], "", step["p50_ms"], step["p99_ms"], "", ""]
-          for kind, step in measured["steps"].items()],
-        [f"trade saga, backlog of {args.burst} (top speed)", f"{burst_s['reserved']}/{burst_s['submitted']}",
-         f"{burst_s['sagas_per_second']:,.1f}/s {'✓' if burst_s['sagas_per_second'] >= 100 else '✗'} (≥ 100)",
-         burst_s["p50_ms"], burst_s["p99_ms"], "", ""],
+        [
+            "raw aiokafka command → reply (floor)",
+            floor["count"],
+            f"{args.rate}/s offered",
+            floor["p50_ms"],
+            floor["p99_ms"],
+            "",
+            "",
+        ],
+        [
+            "floor × 2 (the reserve saga's two steps)",
+            "",
+            "",
+            round(2 * floor["p50_ms"], 2),
+            round(2 * floor["p99_ms"], 2),
+            "",
+            "",
+        ],
+        [
+            f"trade saga POST → RESERVED, {args.rate}/s offered",
+            f"{paced_s['reserved']}/{paced_s['submitted']}",
+            f"{paced_s['sagas_per_second']:,.1f}/s",
+            paced_s["p50_ms"],
+            f"{paced_s['p99_ms']} {'✓' if paced_s['p99_ms'] <= 250 else '✗'} (≤ 250)",
+            round(overhead_p50, 2),
+            round(overhead_p99, 2),
+        ],
+        *[
+            [f"  step {kind}: command row → reply applied", step["count"], "", step["p50_ms"], step["p99_ms"], "", ""]
+            for kind, step in measured["steps"].items()
+        ],
+        [
+            f"trade saga, backlog of {args.burst} (top speed)",
+            f"{burst_s['reserved']}/{burst_s['submitted']}",
+            f"{burst_s['sagas_per_second']:,.1f}/s {'✓' if burst_s['sagas_per_second'] >= 100 else '✗'} (≥ 100)",
+            burst_s["p50_ms"],
+            burst_s["p99_ms"],
+            "",
+            "",
+        ],
     ]
     report(
         "trade_saga",
@@ -333,8 +398,14 @@ async def run(args: argparse.Namespace, info, raw_prefix: str, prefix: str) -> N
         "against the raw round trip",
         ["measurement", "count", "sagas/s", "p50 ms", "p99 ms", "overhead p50 ms", "overhead p99 ms"],
         rows,
-        {"rate": args.rate, "seconds": args.seconds, "burst": args.burst, "floor": floor, "sagas": measured,
-         "orchestrator_overhead_ms": {"p50": round(overhead_p50, 2), "p99": round(overhead_p99, 2)}},
+        {
+            "rate": args.rate,
+            "seconds": args.seconds,
+            "burst": args.burst,
+            "floor": floor,
+            "sagas": measured,
+            "orchestrator_overhead_ms": {"p50": round(overhead_p50, 2), "p99": round(overhead_p99, 2)},
+        },
     )
 
 

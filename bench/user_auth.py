@@ -64,8 +64,13 @@ async def measure(args: argparse.Namespace, database_url: str, bootstrap: str, m
     logging.getLogger("httpx").setLevel(logging.WARNING)  # one line per request would drown the table
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://user") as client:
-            account = {"email": "bench@example.com", "password": PASSWORD, "nickname": "벤치",
-                       "address1": "서울", "address2": "중구"}
+            account = {
+                "email": "bench@example.com",
+                "password": PASSWORD,
+                "nickname": "벤치",
+                "address1": "서울",
+                "address2": "중구",
+            }
             assert (await client.post("/api/user/join", json=account)).status_code == 201
             credentials = {"email": account["email"], "password": PASSWORD}
             token = (await client.post("/api/user/login", json=credentials)).cookies["x_auth"]
