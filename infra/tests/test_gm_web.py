@@ -110,3 +110,16 @@ def test_background_probes_bind_where_the_settings_say(monkeypatch):
     monkeypatch.setenv("PROBE_HOST", "0.0.0.0")
     assert resolve_probe_host(None) == "0.0.0.0"  # a container: reachable by Prometheus
     assert resolve_probe_host("127.0.0.2") == "127.0.0.2"
+
+
+def test_a_service_without_database_url_uses_its_local_stack_database(monkeypatch):
+    from greenmarket.infra.settings import ServiceSettings
+    from greenmarket.infra.stack.services import database_name
+
+    class UserLike(ServiceSettings):
+        service_name: str = "user"
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert UserLike().database_url.endswith(f"127.0.0.1:55432/{database_name('user')}")
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://u:p@db:5432/elsewhere")
+    assert UserLike().database_url == "postgresql+asyncpg://u:p@db:5432/elsewhere"

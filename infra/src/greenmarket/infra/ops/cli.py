@@ -209,8 +209,11 @@ def projections_rebuild(name: str) -> None:
 async def _rebuild(spec, settings: OpsSettings):
     from greenmarket.infra.db import create_engine, create_sessionmaker
     from greenmarket.infra.messaging.rebuild import rebuild
+    from greenmarket.infra.settings import local_database_url
 
-    engine = create_engine(settings.database_url, pool_size=2)
+    # The view lives in its service's database: DATABASE_URL, or that service's local-stack database.
+    url = os.environ.get("DATABASE_URL") or local_database_url(spec.service)
+    engine = create_engine(url, pool_size=2)
     try:
         return await rebuild(
             spec,
