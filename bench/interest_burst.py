@@ -38,7 +38,6 @@ import httpx
 from fastapi import Depends
 from fastapi.responses import Response
 from sqlalchemy import select, text, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 
 from bench._support import free_port, report, running_stack, scratch_database, summary_ms
 from greenmarket.infra.auth import Principal
@@ -48,14 +47,11 @@ from greenmarket.infra.migrations import upgrade_head_async
 from greenmarket.infra.stack.services import ServiceContext
 from greenmarket.infra.testing.fixtures import fresh_topic_prefix
 from greenmarket.infra.testing.tokens import bearer, test_verifier
-from greenmarket.infra.web.problems import Problem
 from greenmarket.product import launch
 from greenmarket.product.api import deps
 from greenmarket.product.app import create_app
-from greenmarket.product.domain import RuleViolation, check_interest
-from greenmarket.product.models import articles, interests
-from greenmarket.product.service.common import load_state
-from greenmarket.product.service.interests import add_interest
+from greenmarket.product.models import articles
+from greenmarket.product.service.interests import add_interest, insert_interest
 from greenmarket.product.settings import ProductSettings
 
 SELLER_ID = 1
@@ -76,23 +72,7 @@ LABELS = {
 
 async def prototype_add_interest(db, user_id: int, article_id: int) -> None:
     """The seed's design, for comparison only: the counter is updated inside the request."""
-    article = await load_state(db, article_id)
-    if article is None or not article.visible:
-        raise Problem(404, "No such article.")
-    try:
-        check_interest(article, user_id)
-    except RuleViolation as violation:
-        raise Problem(violation.status, violation.detail) from None
-    inserted = (
-        await db.execute(
-            pg_insert(interests)
-            .values(article_id=article_id, user_id=user_id)
-            .on_conflict_do_nothing()
-            .returning(interests.c.article_id)
-        )
-    ).first()
-    if inserted is None:
-        raise Problem(409, "You already marked this article.")
+    await insert_interest(db, user_id, article_id)
     await db.execute(
         update(articles).where(articles.c.id == article_id).values(interest_count=articles.c.interest_count + 1)
     )

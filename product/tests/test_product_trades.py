@@ -197,3 +197,10 @@ async def test_withdraw_is_refused_while_the_user_is_buying(client, sessionmaker
     assert refused["outcome"] == "FAILURE" and "buyer" in refused["reason"]
     # Refused means no effect: the buyer's own article is still listed.
     assert (await status_of(client, mine["id"]))["status"] == "ON_SALE"
+
+
+async def test_purchases_need_a_login_and_refuse_a_bad_cursor(client):
+    assert (await client.get("/api/products/purchases")).status_code == 401
+    bad = await client.get("/api/products/purchases", params={"cursor": "not-a-cursor"}, headers=bearer(9))
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")

@@ -31,26 +31,27 @@ class ReviewIn(ApiModel):
     content: str = Field(min_length=1, max_length=1000)
 
 
+async def _my_page(list_query, db, user: Principal, cursor: str | None, limit: int) -> JSONResponse:
+    """One page of the caller's own articles (interests, purchases); a bad cursor is a 422."""
+    try:
+        page = await list_query(db, user.user_id, cursor, limit)
+    except BadCursor as error:
+        raise cursor_problem(error) from None
+    return JSONResponse(page_json(page, with_content=False))
+
+
 @router.get("/api/products/interests")
 async def my_interests(
     limit: Limit = 20, cursor: Cursor = None, user: Principal = Depends(current_user), db=Depends(deps.session)
 ) -> JSONResponse:
-    try:
-        page = await queries.list_interests(db, user.user_id, cursor, limit)
-    except BadCursor as error:
-        raise cursor_problem(error) from None
-    return JSONResponse(page_json(page, with_content=False))
+    return await _my_page(queries.list_interests, db, user, cursor, limit)
 
 
 @router.get("/api/products/purchases")
 async def my_purchases(
     limit: Limit = 20, cursor: Cursor = None, user: Principal = Depends(current_user), db=Depends(deps.session)
 ) -> JSONResponse:
-    try:
-        page = await queries.list_purchases(db, user.user_id, cursor, limit)
-    except BadCursor as error:
-        raise cursor_problem(error) from None
-    return JSONResponse(page_json(page, with_content=False))
+    return await _my_page(queries.list_purchases, db, user, cursor, limit)
 
 
 @router.post("/api/products/{article_id}/interest", status_code=201)

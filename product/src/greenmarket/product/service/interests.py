@@ -17,7 +17,8 @@ from greenmarket.product.service.common import load_state, publish
 from greenmarket.schemas.events.product import InterestAdded, InterestRemoved
 
 
-async def add_interest(session: AsyncSession, user_id: int, article_id: int) -> None:
+async def insert_interest(session: AsyncSession, user_id: int, article_id: int) -> None:
+    """Check the rules and record the interest; what counts it is up to the caller."""
     article = await load_state(session, article_id)
     if article is None or not article.visible:
         raise Problem(404, "No such article.")
@@ -36,6 +37,11 @@ async def add_interest(session: AsyncSession, user_id: int, article_id: int) -> 
     ).first()
     if inserted is None:
         raise Problem(409, "You already marked this article.")
+
+
+async def add_interest(session: AsyncSession, user_id: int, article_id: int) -> None:
+    """Record the interest and publish InterestAdded; the interest-count agent counts it."""
+    await insert_interest(session, user_id, article_id)
     await publish(session, InterestAdded(article_id=article_id, user_id=user_id), article_id)
 
 
